@@ -1,0 +1,49 @@
+/* api.h -- the request handlers, one file per resource; the route table names them. */
+#ifndef LX_API_H
+#define LX_API_H
+#include "http/http.h"
+
+/* auth.c */
+lx_status api_login(req *r);
+lx_status api_logout(req *r);
+lx_status api_me(req *r);
+lx_status api_password(req *r);
+lx_status api_health(req *r);
+lx_status api_vocab(req *r);
+
+/* registry.c: every registry; the route's arg is its resource */
+lx_status api_reg_list(req *r);
+lx_status api_reg_get(req *r);
+lx_status api_reg_create(req *r);
+lx_status api_reg_update(req *r);
+lx_status api_reg_deactivate(req *r);
+lx_status api_reg_activate(req *r);
+lx_status api_reg_unmask(req *r);
+lx_status api_reg_export(req *r);
+
+/* import.c */
+lx_status api_import(req *r);
+lx_status api_import_template(req *r);
+
+/* users.c */
+lx_status api_users_list(req *r);
+lx_status api_users_create(req *r);
+lx_status api_users_reset(req *r);
+lx_status api_users_lock(req *r);
+lx_status api_users_unlock(req *r);
+
+/* policies.c */
+lx_status api_policies_list(req *r);
+lx_status api_policies_set(req *r);
+
+/* audit.c */
+lx_status api_audit_list(req *r);
+lx_status api_audit_verify(req *r);
+
+/* Audit a read of personal data by the caller (batched). */
+void api_audit_read(req *r, const char *action, const char *object, const char *detail);
+/* Audit an event by the caller now, in its own transaction. */
+void api_audit_now(req *r, const char *action, const char *object, const char *outcome,
+                   const char *detail);
+
+#endif

@@ -1,0 +1,25 @@
+/* policy.h -- every rule taken from the seeds (or chosen by us) as a named, changeable policy. */
+#ifndef LX_POLICY_H
+#define LX_POLICY_H
+#include <stdint.h>
+#include <stddef.h>
+
+/* Who may change a policy: security policies belong to the security
+ * administrator, work rules to the county administrator (三权分立). */
+typedef enum policy_domain { POLICY_SECURITY, POLICY_WORK } policy_domain;
+
+typedef struct policy_def {
+    const char *key;        /* "password.min_length" */
+    policy_domain domain;   /* who changes it */
+    int64_t def;            /* the default */
+    int64_t min, max;       /* accepted range */
+    const char *source;     /* where the default comes from: "等保 (GB/T 22239-2019)", "ours" */
+    const char *doc;        /* one line saying what it governs */
+} policy_def;
+
+/* The whole table, in display order; *n receives its length. */
+const policy_def *policy_table(size_t *n);
+/* The definition of key, or NULL. */
+const policy_def *policy_find(const char *key);
+
+#endif

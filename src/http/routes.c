@@ -1,0 +1,70 @@
+/* routes.c -- the whole API on one screen: method, path, handler, permission, flags. */
+#include "api/api.h"
+#include "store/record.h"
+
+
+/* The registries share one set of handlers; each route's arg names its resource.
+ * Tree-like registries need the tree permissions, personal ones the registry's. */
+#define REGISTRY(seg, kind, READ, WRITE)                                                     \
+    {"GET", "/api/v1/" seg, api_reg_list, READ, 0, &reg_##kind, "list " seg " (filters, q, cursor)"}, \
+    {"GET", "/api/v1/" seg "/export.xlsx", api_reg_export, PERM_EXPORT, 0, &reg_##kind,       \
+     "export the filtered list to XLSX"},                                                    \
+    {"GET", "/api/v1/" seg "/{id}", api_reg_get, READ, 0, &reg_##kind, "read one"},          \
+    {"POST", "/api/v1/" seg, api_reg_create, WRITE, R_JSON, &reg_##kind, "create"},          \
+    {"PATCH", "/api/v1/" seg "/{id}", api_reg_update, WRITE, R_JSON, &reg_##kind, "change"}, \
+    {"POST", "/api/v1/" seg "/{id}/deactivate", api_reg_deactivate, WRITE, R_JSON,           \
+     &reg_##kind, "deactivate, with a reason"},                                              \
+    {"POST", "/api/v1/" seg "/{id}/activate", api_reg_activate, WRITE, R_JSON, &reg_##kind,  \
+     "reactivate"}
+
+
+const route routes[] = {
+    {"GET", "/api/v1/health", api_health, PERM_PUBLIC, 0, NULL, "liveness"},
+    {"POST", "/api/v1/auth/login", api_login, PERM_PUBLIC, R_JSON | R_NO_CSRF, NULL,
+     "log in: {username, password}; sets the session cookie, returns the CSRF token"},
+    {"POST", "/api/v1/auth/logout", api_logout, PERM_SELF, R_JSON | R_PW_CHANGE, NULL,
+     "end this session"},
+    {"GET", "/api/v1/auth/me", api_me, PERM_SELF, R_PW_CHANGE, NULL, "who am I"},
+    {"POST", "/api/v1/auth/password", api_password, PERM_SELF, R_JSON | R_PW_CHANGE, NULL,
+     "change my password: {old_password, new_password}; ends my other sessions"},
+    {"GET", "/api/v1/vocab", api_vocab, PERM_SELF, 0, NULL, "the vocabularies, in three languages"},
+
+    REGISTRY("nodes", nodes, PERM_TREE_READ, PERM_TREE_WRITE),
+    REGISTRY("units", units, PERM_TREE_READ, PERM_TREE_WRITE),
+    REGISTRY("orgs", orgs, PERM_TREE_READ, PERM_TREE_WRITE),
+    REGISTRY("members", members, PERM_REG_READ, PERM_REG_WRITE),
+    REGISTRY("households", households, PERM_REG_READ, PERM_REG_WRITE),
+    REGISTRY("residents", residents, PERM_REG_READ, PERM_REG_WRITE),
+    {"POST", "/api/v1/members/{id}/unmask", api_reg_unmask, PERM_UNMASK, R_JSON, &reg_members,
+     "full phone, with a reason (audited)"},
+    {"POST", "/api/v1/households/{id}/unmask", api_reg_unmask, PERM_UNMASK, R_JSON,
+     &reg_households, "full address, with a reason (audited)"},
+    {"POST", "/api/v1/residents/{id}/unmask", api_reg_unmask, PERM_UNMASK, R_JSON,
+     &reg_residents, "full ID number and phone, with a reason (audited)"},
+
+    {"GET", "/api/v1/import/{kind}/template.xlsx", api_import_template, PERM_IMPORT, 0, NULL,
+     "the ledger template (households or members)"},
+    {"POST", "/api/v1/import/{kind}", api_import, PERM_IMPORT, R_UPLOAD, NULL,
+     "import a ledger (CSV UTF-8/GBK or XLSX as the body); ?mode=dry_run|commit|good_rows"},
+
+    {"GET", "/api/v1/users", api_users_list, PERM_USER_ADMIN, 0, NULL, "accounts in my scope"},
+    {"POST", "/api/v1/users", api_users_create, PERM_USER_ADMIN, R_JSON, NULL,
+     "create an operational account; returns a one-time password"},
+    {"POST", "/api/v1/users/{id}/reset-password", api_users_reset, PERM_USER_ADMIN, R_JSON, NULL,
+     "new one-time password; ends the account's sessions"},
+    {"POST", "/api/v1/users/{id}/lock", api_users_lock, PERM_SECURITY, R_JSON, NULL,
+     "lock an account"},
+    {"POST", "/api/v1/users/{id}/unlock", api_users_unlock, PERM_SECURITY, R_JSON, NULL,
+     "unlock an account and clear its failed logins"},
+
+    {"GET", "/api/v1/policies", api_policies_list, PERM_POLICY_READ, 0, NULL,
+     "every policy with its value, default and source"},
+    {"PUT", "/api/v1/policies/{key}", api_policies_set, PERM_POLICY_WRITE, R_JSON, NULL,
+     "change a policy: security ones by the security admin, work ones by the county admin"},
+
+    {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, NULL, "audit records, oldest first"},
+    {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ, 0, NULL,
+     "check the hash chain"},
+};
+
+const size_t nroutes = sizeof routes / sizeof routes[0];

@@ -1,0 +1,579 @@
+/* main.c -- the command line: one binary for every subcommand. */
+#include "core/rbac.h"
+#include "http/http.h"
+#include "store/audit.h"
+#include "store/bulk.h"
+#include "store/record.h"
+#include "store/registry.h"
+#include "store/store.h"
+#include "store/users.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+#include "util/zh.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_DB "var/lianxin.db"
+
+/* Options every subcommand shares. */
+typedef struct opts {
+    const char *db;       /* database file */
+    const char *key;      /* key file (default: beside the database) */
+    char keybuf[1024];    /* storage for the derived key path */
+} opts;
+
+static const principal cli_actor = {0, "cli", ROLE_NONE, 0, 0, NULL, 0, 0, 0};
+
+static void usage(FILE *f)
+{
+    fputs("usage: lianxin [--db FILE] [--key FILE] COMMAND [ARGS]\n"
+          "\n"
+          "Lianxin (连心): party members' direct contact with the people, for a county.\n"
+          "\n"
+          "commands:\n"
+          "  init      create the database, the key file, the county and its system administrator\n"
+          "  serve     run the HTTP server (loopback by default)\n"
+          "  demo      fill a new database with a generated demo county\n"
+          "  user      add, reset, lock, unlock or list accounts\n"
+          "  backup    copy the live database to a file (online)\n"
+          "  restore   replace the database with a backup (server stopped)\n"
+          "  audit     verify the audit log's hash chain\n"
+          "  routes    print the API route table as JSON\n"
+          "\n"
+          "options:\n"
+          "  --db FILE   the SQLite database (default " DEFAULT_DB ")\n"
+          "  --key FILE  the key file (default: lianxin.key beside the database)\n"
+          "\n"
+          "Run `lianxin COMMAND --help` for a command's own options.\n",
+          f);
+}
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
+}
+
+static void key_path(opts *o)
+{
+    if (o->key)
+        return;
+    const char *slash = strrchr(o->db, '/');
+    if (slash)
+        snprintf(o->keybuf, sizeof o->keybuf, "%.*s/lianxin.key", (int)(slash - o->db), o->db);
+    else
+        snprintf(o->keybuf, sizeof o->keybuf, "lianxin.key");
+    o->key = o->keybuf;
+}
+
+static void ensure_dir(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash)
+        return;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file);
+    mkdir(dir, 0700);
+}
+
+static int open_store(opts *o, int create)
+{
+    key_path(o);
+    if (create)
+        ensure_dir(o->db);
+    if (!create && access(o->db, F_OK) != 0) {
+        fprintf(stderr, "lianxin: no database at %s (run `lianxin init` or `lianxin demo`)\n", o->db);
+        return 1;
+    }
+    if (zh_init() != LX_OK || store_open(o->db, o->key, create) != LX_OK) {
+        fprintf(stderr, "lianxin: cannot open the database %s\n", o->db);
+        return 1;
+    }
+    return 0;
+}
+
+/* A one-time password that meets the default policy. */
+static void one_time_password(char out[24])
+{
+    char t[TOKEN_LEN + 1];
+    crypto_token(t);
+    snprintf(out, 24, "Lx-%.14s9a", t);
+}
+
+/* Create an account; print its one-time password. */
+static int add_user(int64_t county, const char *username, const char *role_s, int64_t node,
+                    int64_t member, int64_t household, const char *password, int must_change)
+{
+    user u;
+    char pw[24];
+    int64_t id = 0;
+    memset(&u, 0, sizeof u);
+    if (role_parse(role_s) == ROLE_NONE) {
+        fprintf(stderr, "lianxin: unknown role %s\n", role_s);
+        return 1;
+    }
+    u.county_id = county;
+    lx_strlcpy(u.username, username, sizeof u.username);
+    lx_strlcpy(u.display_name, username, sizeof u.display_name);
+    lx_strlcpy(u.role, role_s, sizeof u.role);
+    u.node_id = node;
+    u.member_id = member;
+    u.household_id = household;
+    u.must_change = must_change;
+    if (!password) {
+        one_time_password(pw);
+        password = pw;
+    }
+    if (crypto_password_hash(password, u.pw_hash) != 0)
+        return 1;
+    db *d = store_db();
+    if (db_begin(d) || users_create(d, &u, &id)) {
+        db_rollback(d);
+        fprintf(stderr, "lianxin: cannot create user %s (taken?)\n", username);
+        return 1;
+    }
+    audit_rec ar = {&cli_actor, "cli", "users.create", username, "ok", NULL};
+    if (audit_append(d, &ar) || db_commit(d)) {
+        db_rollback(d);
+        return 1;
+    }
+    printf("  %-20s %-18s password: %s\n", username, role_s, password);
+    return 0;
+}
+
+/* The county and its root node; returns the county id. */
+static int64_t make_county(const char *name, int64_t *root)
+{
+    db *d = store_db();
+    db_stmt *st = NULL;
+    int row = 0;
+    int64_t cid = 0;
+    char *key = zh_key(name);
+    char path[32];
+    int64_t now = lx_now();
+    if (db_begin(d))
+        goto fail;
+    if (db_prepare(d, "INSERT INTO counties (name, created_at) VALUES (?, ?) RETURNING id", &st))
+        goto fail;
+    db_bind_text(st, 1, name);
+    db_bind_int(st, 2, now);
+    if (db_step(st, &row) || !row)
+        goto fail;
+    cid = db_col_int(st, 0);
+    db_done(st);
+    if (db_prepare(d, "INSERT INTO nodes (county_id, parent_id, level, kind, name, name_key, path,"
+                      " created_at, updated_at) VALUES (?, NULL, 1, 'county', ?, ?, '', ?, ?)"
+                      " RETURNING id",
+                   &st))
+        goto fail;
+    db_bind_int(st, 1, cid);
+    db_bind_text(st, 2, name);
+    db_bind_text(st, 3, key);
+    db_bind_int(st, 4, now);
+    db_bind_int(st, 5, now);
+    if (db_step(st, &row) || !row)
+        goto fail;
+    *root = db_col_int(st, 0);
+    db_done(st);
+    snprintf(path, sizeof path, "/%lld/", (long long)*root);
+    if (db_prepare(d, "UPDATE nodes SET path = ? WHERE id = ?", &st))
+        goto fail;
+    db_bind_text(st, 1, path);
+    db_bind_int(st, 2, *root);
+    if (db_run(st))
+        goto fail;
+    db_done(st);
+    st = NULL;
+    if (db_commit(d))
+        goto fail;
+    free(key);
+    return cid;
+fail:
+    db_done(st);
+    db_rollback(d);
+    free(key);
+    return 0;
+}
+
+static int cmd_init(opts *o, int argc, char **argv)
+{
+    const char *county = "示范县";
+    static const struct option lo[] = {{"county", required_argument, 0, 'c'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "c:h", lo, NULL)) != -1) {
+        if (c == 'c') {
+            county = optarg;
+        } else {
+            printf("usage: lianxin init [--county NAME]\n"
+                   "Create the database and key file, the county with its root node, and the\n"
+                   "system, security and audit administrators; their one-time passwords are\n"
+                   "printed once and must be changed at first login.\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    if (access(o->db, F_OK) == 0) {
+        fprintf(stderr, "lianxin: %s already exists; init never overwrites a database\n", o->db);
+        return 1;
+    }
+    if (open_store(o, 1))
+        return 1;
+    int64_t root = 0, cid = make_county(county, &root);
+    if (!cid)
+        return 1;
+    printf("created %s (county %lld) in %s, key in %s\naccounts (change at first login):\n",
+           county, (long long)cid, o->db, o->key);
+    int rc = add_user(cid, "sysadmin", "sysadmin", root, 0, 0, NULL, 1) ||
+             add_user(cid, "secadmin", "secadmin", 0, 0, 0, NULL, 1) ||
+             add_user(cid, "auditadmin", "auditadmin", 0, 0, 0, NULL, 1);
+    store_close();
+    return rc;
+}
+
+static int cmd_demo(opts *o, int argc, char **argv)
+{
+    long long households = 2000;
+    unsigned long long seed = 1;
+    const char *password = NULL;
+    static const struct option lo[] = {{"households", required_argument, 0, 'n'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {"password", required_argument, 0, 'p'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "n:s:p:h", lo, NULL)) != -1) {
+        if (c == 'n') {
+            households = strtoll(optarg, NULL, 10);
+        } else if (c == 's') {
+            seed = strtoull(optarg, NULL, 10);
+        } else if (c == 'p') {
+            password = optarg;
+        } else {
+            printf("usage: lianxin demo [--households N] [--seed S] [--password P]\n"
+                   "Create a new database holding a generated county (deterministic for N and S,\n"
+                   "100 to 1,000,000 households) and one demo account per role. Without\n"
+                   "--password each account gets a printed one-time password.\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    if (households < 100 || households > 1000000) {
+        fprintf(stderr, "lianxin: --households must be 100 to 1000000\n");
+        return 2;
+    }
+    if (access(o->db, F_OK) == 0) {
+        fprintf(stderr, "lianxin: %s already exists; demo only fills a new database\n", o->db);
+        return 1;
+    }
+    if (open_store(o, 1))
+        return 1;
+    bulk_stats bs;
+    memset(&bs, 0, sizeof bs);
+    if (bulk_demo(store_db(), households, seed, &bs) != LX_OK) {
+        fprintf(stderr, "lianxin: demo generation failed\n");
+        return 1;
+    }
+    printf("demo county %lld: %lld nodes, %lld units, %lld organisations, %lld members,"
+           " %lld households, %lld residents\n",
+           (long long)bs.county_id, (long long)bs.nodes, (long long)bs.units, (long long)bs.orgs,
+           (long long)bs.members, (long long)bs.households, (long long)bs.residents);
+    /* One account per role, on the first township / village / group. */
+    int64_t town = 0, village = 0, group = 0, member = 0, household = 0;
+    db *d = store_db();
+    db_stmt *st = NULL;
+    int row = 0;
+    const char *sql[] = {
+        "SELECT min(id) FROM nodes WHERE level = 2",
+        "SELECT min(id) FROM nodes WHERE level = 3 AND parent_id = ?",
+        "SELECT min(id) FROM nodes WHERE level = 4 AND parent_id = ?",
+        "SELECT min(id) FROM members WHERE unit_id IS NULL",
+        "SELECT min(id) FROM households WHERE node_id = ?"};
+    int64_t *dst[] = {&town, &village, &group, &member, &household};
+    int64_t arg[] = {0, 0, 0, 0, 0};
+    for (int i = 0; i < 5; i++) {
+        arg[1] = town;
+        arg[2] = village;
+        arg[4] = group;
+        if (db_prepare(d, sql[i], &st))
+            return 1;
+        if (arg[i])
+            db_bind_int(st, 1, arg[i]);
+        if (!db_step(st, &row) && row)
+            *dst[i] = db_col_int(st, 0);
+        db_done(st);
+    }
+    printf("accounts (each must change its password at first login):\n");
+    int rc = add_user(bs.county_id, "sysadmin", "sysadmin", bs.root_node_id, 0, 0, password, 1) ||
+             add_user(bs.county_id, "secadmin", "secadmin", 0, 0, 0, password, 1) ||
+             add_user(bs.county_id, "auditadmin", "auditadmin", 0, 0, 0, password, 1) ||
+             add_user(bs.county_id, "county", "county_admin", bs.root_node_id, 0, 0, password, 1) ||
+             add_user(bs.county_id, "township", "township_admin", town, 0, 0, password, 1) ||
+             add_user(bs.county_id, "village", "village_secretary", village, 0, 0, password, 1) ||
+             add_user(bs.county_id, "group", "group_leader", group, 0, 0, password, 1) ||
+             add_user(bs.county_id, "inspector", "inspector", bs.root_node_id, 0, 0, password, 1) ||
+             add_user(bs.county_id, "member", "member", village, member, 0, password, 1) ||
+             add_user(bs.county_id, "resident", "resident", 0, 0, household, password, 1);
+    store_close();
+    return rc;
+}
+
+static int cmd_serve(opts *o, int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080", *web = NULL;
+    int threads = 4;
+    static const struct option lo[] = {{"listen", required_argument, 0, 'l'},
+                                       {"threads", required_argument, 0, 't'},
+                                       {"web", required_argument, 0, 'w'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "l:t:w:h", lo, NULL)) != -1) {
+        if (c == 'l') {
+            listen = optarg;
+        } else if (c == 't') {
+            threads = atoi(optarg);
+        } else if (c == 'w') {
+            web = optarg;
+        } else {
+            printf("usage: lianxin serve [--listen ADDR:PORT] [--threads N] [--web DIR]\n"
+                   "Serve the API under /api/v1 (and the web application's files from DIR).\n"
+                   "Listens on 127.0.0.1:8080 by default: put nginx with TLS in front.\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    if (threads < 1 || threads > 64) {
+        fprintf(stderr, "lianxin: --threads must be 1 to 64\n");
+        return 2;
+    }
+    if (open_store(o, 0))
+        return 1;
+    lx_status rc = http_serve(listen, threads, web);
+    store_close();
+    return rc ? 1 : 0;
+}
+
+static int64_t first_county(void)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    int64_t id = 0;
+    if (!db_prepare(store_db(), "SELECT min(id) FROM counties", &st) && !db_step(st, &row) && row)
+        id = db_col_int(st, 0);
+    db_done(st);
+    return id;
+}
+
+static int cmd_user(opts *o, int argc, char **argv)
+{
+    if (argc < 2 || wants_help(argc, argv)) {
+        printf("usage: lianxin user add NAME ROLE [NODE_ID]   create (one-time password printed)\n"
+               "       lianxin user reset NAME                new one-time password\n"
+               "       lianxin user lock NAME | unlock NAME\n"
+               "       lianxin user list\n"
+               "roles: sysadmin secadmin auditadmin county_admin township_admin\n"
+               "       village_secretary group_leader member inspector resident\n");
+        return argc < 2 ? 2 : 0;
+    }
+    if (open_store(o, 0))
+        return 1;
+    const char *verb = argv[1];
+    db *d = store_db();
+    user u;
+    int rc = 0;
+    if (!strcmp(verb, "add") && argc >= 4) {
+        rc = add_user(first_county(), argv[2], argv[3], argc > 4 ? strtoll(argv[4], NULL, 10) : 0,
+                      0, 0, NULL, 1);
+    } else if (!strcmp(verb, "list")) {
+        db_stmt *st = NULL;
+        int row = 0;
+        if (!db_prepare(d, "SELECT username, role, locked, active FROM users ORDER BY id", &st)) {
+            while (!db_step(st, &row) && row)
+                printf("%-24s %-18s%s%s\n", db_col_text(st, 0), db_col_text(st, 1),
+                       db_col_int(st, 2) ? " locked" : "", db_col_int(st, 3) ? "" : " inactive");
+        }
+        db_done(st);
+    } else if ((!strcmp(verb, "reset") || !strcmp(verb, "lock") || !strcmp(verb, "unlock")) &&
+               argc >= 3) {
+        if (users_by_name(d, argv[2], &u) != LX_OK) {
+            fprintf(stderr, "lianxin: no user %s\n", argv[2]);
+            rc = 1;
+        } else {
+            char pw[24], hash[128], key[96];
+            audit_rec ar = {&cli_actor, "cli", verb, argv[2], "ok", NULL};
+            db_begin(d);
+            if (!strcmp(verb, "reset")) {
+                one_time_password(pw);
+                crypto_password_hash(pw, hash);
+                rc = users_set_password(d, u.id, hash, 1) != LX_OK;
+            } else {
+                rc = users_set_flag(d, u.id, "locked", !strcmp(verb, "lock")) != LX_OK;
+                snprintf(key, sizeof key, "u:%s", u.username);
+                if (!rc && !strcmp(verb, "unlock"))
+                    rc = login_failures_clear(d, key) != LX_OK;
+            }
+            rc = rc || session_end_user(d, u.id) || audit_append(d, &ar) || db_commit(d);
+            if (rc)
+                db_rollback(d);
+            else if (!strcmp(verb, "reset"))
+                printf("%s: one-time password %s\n", u.username, pw);
+            else
+                printf("%s: %sed\n", u.username, verb);
+        }
+    } else {
+        fprintf(stderr, "lianxin: user: bad arguments (see lianxin user --help)\n");
+        rc = 2;
+    }
+    store_close();
+    return rc;
+}
+
+static int cmd_backup(opts *o, int argc, char **argv)
+{
+    if (argc != 2 || wants_help(argc, argv)) {
+        printf("usage: lianxin backup FILE\nCopy the live database to FILE while the server runs.\n"
+               "The key file is not in the backup: keep a copy of it apart.\n");
+        return argc == 2 ? 0 : 2;
+    }
+    if (access(argv[1], F_OK) == 0) {
+        fprintf(stderr, "lianxin: %s exists; choose a new file\n", argv[1]);
+        return 1;
+    }
+    if (open_store(o, 0))
+        return 1;
+    lx_status rc = db_backup(store_db(), argv[1]);
+    audit_rec ar = {&cli_actor, "cli", "backup", argv[1], rc ? "failed" : "ok", NULL};
+    audit_log(&ar);
+    store_close();
+    if (rc)
+        return 1;
+    printf("backup written to %s\n", argv[1]);
+    return 0;
+}
+
+static int cmd_restore(opts *o, int argc, char **argv)
+{
+    if (argc != 2 || wants_help(argc, argv)) {
+        printf("usage: lianxin restore FILE\nReplace the database with the backup FILE. Stop the\n"
+               "server first; the current database is kept as DB.before-restore.\n");
+        return argc == 2 ? 0 : 2;
+    }
+    key_path(o);
+    db *b = NULL;
+    if (zh_init() || crypto_load_key(o->key, 0) || db_open(argv[1], 0, &b) ||
+        db_check_integrity(b)) {
+        db_close(b);
+        fprintf(stderr, "lianxin: %s is not a readable, intact database\n", argv[1]);
+        return 1;
+    }
+    char before[1100];
+    snprintf(before, sizeof before, "%s.before-restore", o->db);
+    if (access(o->db, F_OK) == 0) {
+        db *cur = NULL;
+        if (db_open(o->db, 0, &cur) || db_backup(cur, before)) {
+            db_close(cur);
+            db_close(b);
+            fprintf(stderr, "lianxin: cannot keep a copy of the current database\n");
+            return 1;
+        }
+        db_close(cur);
+    }
+    char wal[1100], shm[1100];
+    snprintf(wal, sizeof wal, "%s-wal", o->db);
+    snprintf(shm, sizeof shm, "%s-shm", o->db);
+    unlink(o->db);
+    unlink(wal);
+    unlink(shm);
+    lx_status rc = db_backup(b, o->db);
+    db_close(b);
+    if (rc) {
+        fprintf(stderr, "lianxin: restore failed; the previous database is in %s\n", before);
+        return 1;
+    }
+    if (open_store(o, 0))
+        return 1;
+    audit_rec ar = {&cli_actor, "cli", "restore", argv[1], "ok", NULL};
+    audit_log(&ar);
+    store_close();
+    printf("restored %s from %s\n", o->db, argv[1]);
+    return 0;
+}
+
+static int cmd_audit(opts *o, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "verify") || wants_help(argc, argv)) {
+        printf("usage: lianxin audit verify\nCheck the audit log's hash chain; name the first"
+               " broken record.\n");
+        return wants_help(argc, argv) ? 0 : 2;
+    }
+    if (open_store(o, 0))
+        return 1;
+    int64_t n = 0, bad = 0;
+    lx_status rc = audit_verify(store_db(), &n, &bad);
+    store_close();
+    if (rc)
+        return 1;
+    if (bad) {
+        printf("audit log BROKEN at record %lld (%lld records checked)\n", (long long)bad,
+               (long long)n);
+        return 3;
+    }
+    printf("audit log intact: %lld records\n", (long long)n);
+    return 0;
+}
+
+static int cmd_routes(void)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < nroutes; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "method", routes[i].method,
+                                             "path", routes[i].pattern, "perm",
+                                             perm_name(routes[i].perm), "doc", routes[i].doc));
+    char *s = json_dumps(arr, JSON_INDENT(1));
+    puts(s);
+    free(s);
+    json_decref(arr);
+    return http_routes_check();
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {DEFAULT_DB, NULL, {0}};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            o.db = argv[++i];
+        } else if (!strcmp(argv[i], "--key") && i + 1 < argc) {
+            o.key = argv[++i];
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[i];
+    int sub_argc = argc - i;
+    char **sub_argv = argv + i;
+    optind = 1;
+    if (!strcmp(cmd, "init")) return cmd_init(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "demo")) return cmd_demo(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "serve")) return cmd_serve(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "user")) return cmd_user(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "backup")) return cmd_backup(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "restore")) return cmd_restore(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "audit")) return cmd_audit(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "routes")) return cmd_routes();
+    fprintf(stderr, "lianxin: unknown command %s\n\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,270 @@
+/* migrate.c -- the schema, as an ordered list of portable migrations. */
+#include "store/migrate.h"
+#include "util/log.h"
+
+#include <stdlib.h>
+
+/* Every table of county data carries county_id, so a province can shard by
+ * county. Every scoped table carries `path`, the materialised path of its
+ * node in the administrative tree ("/1/4/17/"), so one range predicate
+ * filters any list by the caller's subtree. Personal data lives only in
+ * *_enc columns (sealed by util/crypto) with keyed hashes in *_h for exact
+ * lookup. Times are UTC seconds since the epoch. */
+static const char *const migrations[] = {
+    /* 1: registries, accounts, audit */
+    "CREATE TABLE counties ("
+    "  id {ID},"
+    "  name TEXT NOT NULL,"
+    "  utc_offset INTEGER NOT NULL DEFAULT 28800,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE nodes ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  parent_id INTEGER REFERENCES nodes(id),"
+    "  level INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  code TEXT,"
+    "  path TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX nodes_path ON nodes(path);"
+    "CREATE INDEX nodes_parent ON nodes(parent_id, name);"
+    "CREATE INDEX nodes_key ON nodes(county_id, name_key);"
+
+    "CREATE TABLE units ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX units_path ON units(path, id);"
+    "CREATE INDEX units_key ON units(county_id, name_key);"
+
+    "CREATE TABLE orgs ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  parent_org_id INTEGER REFERENCES orgs(id),"
+    "  kind TEXT NOT NULL,"
+    "  basis TEXT,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  leader_member_id INTEGER,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX orgs_path ON orgs(path, id);"
+
+    "CREATE TABLE members ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  gender TEXT NOT NULL,"
+    "  phone_enc {BLOB},"
+    "  phone_h {BLOB},"
+    "  rank TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  skills INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX members_path ON members(path, id);"
+    "CREATE INDEX members_key ON members(county_id, name_key);"
+    "CREATE INDEX members_phone ON members(phone_h);"
+    "CREATE INDEX members_unit ON members(unit_id);"
+
+    "CREATE TABLE households ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  address_enc {BLOB},"
+    "  address_h {BLOB},"
+    "  head_name TEXT NOT NULL,"
+    "  head_key TEXT NOT NULL,"
+    "  difficulty TEXT NOT NULL DEFAULT 'none',"
+    "  tags INTEGER NOT NULL DEFAULT 0,"
+    "  needs INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX households_path ON households(path, id);"
+    "CREATE INDEX households_key ON households(county_id, head_key);"
+    "CREATE INDEX households_addr ON households(address_h);"
+
+    "CREATE TABLE residents ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  household_id INTEGER NOT NULL REFERENCES households(id),"
+    "  path TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  gender TEXT NOT NULL,"
+    "  birth_date TEXT,"
+    "  idno_enc {BLOB},"
+    "  idno_h {BLOB},"
+    "  phone_enc {BLOB},"
+    "  phone_h {BLOB},"
+    "  relation TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX residents_household ON residents(household_id);"
+    "CREATE INDEX residents_path ON residents(path, id);"
+    "CREATE INDEX residents_key ON residents(county_id, name_key);"
+    "CREATE UNIQUE INDEX residents_idno ON residents(idno_h);"
+    "CREATE INDEX residents_phone ON residents(phone_h);"
+
+    /* Liaison pairings: the member scope (a member sees their households).
+     * The pairing issue extends this table. */
+    "CREATE TABLE pairings ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  layer TEXT NOT NULL,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  household_id INTEGER NOT NULL REFERENCES households(id),"
+    "  started_at INTEGER NOT NULL,"
+    "  ended_at INTEGER);"
+    "CREATE INDEX pairings_member ON pairings(member_id, ended_at);"
+    "CREATE INDEX pairings_household ON pairings(household_id, ended_at);"
+
+    "CREATE TABLE users ("
+    "  id {ID},"
+    "  county_id INTEGER REFERENCES counties(id),"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  display_name TEXT NOT NULL,"
+    "  pw_hash TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  node_id INTEGER REFERENCES nodes(id),"
+    "  member_id INTEGER REFERENCES members(id),"
+    "  household_id INTEGER REFERENCES households(id),"
+    "  must_change INTEGER NOT NULL DEFAULT 1,"
+    "  pw_changed_at INTEGER NOT NULL,"
+    "  locked INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+
+    /* Sessions are stored by the hash of their token. */
+    "CREATE TABLE sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  csrf TEXT NOT NULL,"
+    "  addr TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  seen_at INTEGER NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+
+    /* Failed logins, counted per account ('u:name') and per address ('a:ip'). */
+    "CREATE TABLE login_failures ("
+    "  key TEXT PRIMARY KEY,"
+    "  count INTEGER NOT NULL,"
+    "  first_at INTEGER NOT NULL,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0);"
+
+    /* Named policies a county changes; absent keys take the built-in default. */
+    "CREATE TABLE policies ("
+    "  county_id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  updated_by INTEGER,"
+    "  PRIMARY KEY (county_id, key));"
+
+    /* Append-only, hash-chained audit log. */
+    "CREATE TABLE audit ("
+    "  id {ID},"
+    "  at INTEGER NOT NULL,"
+    "  county_id INTEGER,"
+    "  user_id INTEGER,"
+    "  username TEXT,"
+    "  role TEXT,"
+    "  node_id INTEGER,"
+    "  addr TEXT,"
+    "  action TEXT NOT NULL,"
+    "  object TEXT,"
+    "  outcome TEXT NOT NULL,"
+    "  detail TEXT,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL);"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE INDEX audit_user ON audit(user_id, at);"
+    "{APPEND_ONLY audit};",
+};
+
+int migrate_latest(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+static lx_status current_version(db *d, int *v)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    lx_status rc = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    if (rc)
+        return rc;
+    rc = db_prepare(d, "SELECT max(version) FROM schema_version", &st);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row);
+    *v = (!rc && row && !db_col_is_null(st, 0)) ? (int)db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+lx_status migrate_up(db *d, int *from, int *to)
+{
+    int v = 0;
+    lx_status rc = current_version(d, &v);
+    if (rc)
+        return rc;
+    if (from)
+        *from = v;
+    if (v > migrate_latest()) {
+        log_error("database schema version %d is newer than this program (%d)", v,
+                  migrate_latest());
+        return LX_EIO;
+    }
+    for (; v < migrate_latest(); v++) {
+        char *sql = db_dialect(d, migrations[v]);
+        db_stmt *st = NULL;
+        rc = db_begin(d);
+        if (!rc)
+            rc = db_exec(d, sql);
+        if (!rc)
+            rc = db_prepare(d, "INSERT INTO schema_version (version) VALUES (?)", &st);
+        if (!rc) {
+            db_bind_int(st, 1, v + 1);
+            rc = db_run(st);
+            db_done(st);
+        }
+        if (!rc)
+            rc = db_commit(d);
+        free(sql);
+        if (rc) {
+            db_rollback(d);
+            log_error("migration %d failed", v + 1);
+            return rc;
+        }
+        log_info("database schema migrated to version %d", v + 1);
+    }
+    if (to)
+        *to = v;
+    return LX_OK;
+}

@@ -1,0 +1,20 @@
+/* policies.h -- a county's policy values over the defaults. */
+#ifndef LX_POLICIES_H
+#define LX_POLICIES_H
+#include <stdint.h>
+#include "core/policy.h"
+#include "store/db.h"
+
+/* The value of `key` for a county: its own setting or the default. An
+ * unknown key is a programmer's error (BUG). Values are cached per process
+ * and the cache is dropped when this process changes one. */
+int64_t policy_get(db *d, int64_t county_id, const char *key);
+
+/* Set a value (inside the caller's write transaction). LX_EINVAL if the key
+ * is unknown or the value out of its range. */
+lx_status policy_set(db *d, int64_t county_id, const char *key, int64_t value, int64_t user_id);
+
+/* Drop the cache (tests). */
+void policy_cache_clear(void);
+
+#endif

@@ -1,0 +1,147 @@
+/* query.c -- SQL with bound parameters; the scope clause. */
+#include "store/query.h"
+#include "util/xalloc.h"
+
+#include <string.h>
+
+void qb_init(qb *q)
+{
+    strbuf_init(&q->sql, 0);
+    q->n = 0;
+    q->nown = 0;
+}
+
+void qb_release(qb *q)
+{
+    strbuf_release(&q->sql);
+    for (int i = 0; i < q->nown; i++)
+        free(q->own[i]);
+    q->n = 0;
+    q->nown = 0;
+}
+
+void qb_text_copy(qb *q, const char *s)
+{
+    char *c = xstrdup(s);
+    q->own[q->nown++] = c;
+    qb_text(q, c);
+}
+
+void qb_sql(qb *q, const char *sql)
+{
+    strbuf_adds(&q->sql, sql);
+}
+
+static void *slot(qb *q, int type)
+{
+    if (q->n >= QB_MAX_PARAMS)
+        BUG("too many query parameters");
+    q->p[q->n].type = type;
+    return &q->p[q->n++];
+}
+
+void qb_int(qb *q, int64_t v)
+{
+    slot(q, 0);
+    q->p[q->n - 1].i = v;
+}
+
+void qb_text(qb *q, const char *s)
+{
+    slot(q, s ? 1 : 3);
+    q->p[q->n - 1].p = s;
+}
+
+void qb_blob_copy(qb *q, const void *p, size_t n)
+{
+    char *c = xmalloc(n ? n : 1);
+    memcpy(c, p, n);
+    q->own[q->nown++] = c;
+    qb_blob(q, c, n);
+}
+
+void qb_blob(qb *q, const void *p, size_t n)
+{
+    slot(q, 2);
+    q->p[q->n - 1].p = p;
+    q->p[q->n - 1].len = n;
+}
+
+void qb_null(qb *q)
+{
+    slot(q, 3);
+}
+
+lx_status qb_prepare(qb *q, db *d, db_stmt **out)
+{
+    lx_status rc = db_prepare(d, strbuf_str(&q->sql), out);
+    if (rc)
+        return rc;
+    for (int i = 0; i < q->n; i++) {
+        switch (q->p[i].type) {
+        case 0: db_bind_int(*out, i + 1, q->p[i].i); break;
+        case 1: db_bind_text(*out, i + 1, q->p[i].p); break;
+        case 2: db_bind_blob(*out, i + 1, q->p[i].p, q->p[i].len); break;
+        default: db_bind_null(*out, i + 1); break;
+        }
+    }
+    return LX_OK;
+}
+
+void qb_prefix(qb *q, const char *col, const char *prefix)
+{
+    /* prefix + U+10FFFF (the largest code point, still valid UTF-8) is above
+     * every string that starts with prefix, in byte order. */
+    size_t n = strlen(prefix);
+    char *upper = xmalloc(n + 5);
+    memcpy(upper, prefix, n);
+    memcpy(upper + n, "\xf4\x8f\xbf\xbf", 5);
+    q->own[q->nown++] = upper;
+    strbuf_addf(&q->sql, " AND %s >= ? AND %s < ?", col, col);
+    qb_text_copy(q, prefix);
+    qb_text(q, upper);
+}
+
+void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
+{
+    strbuf_addf(&q->sql, " AND %s.county_id = ?", t);
+    qb_int(q, s->county_id);
+    switch (s->kind) {
+    case SCOPE_SUBTREE: {
+        char col[64];
+        snprintf(col, sizeof col, "%s.path", t);
+        qb_prefix(q, col, s->path);
+        break;
+    }
+    case SCOPE_MEMBER:
+        if (r == RES_HOUSEHOLDS || r == RES_RESIDENTS) {
+            strbuf_addf(&q->sql,
+                        " AND %s.%s IN (SELECT household_id FROM pairings"
+                        " WHERE member_id = ? AND ended_at IS NULL)",
+                        t, r == RES_HOUSEHOLDS ? "id" : "household_id");
+            qb_int(q, s->member_id);
+        } else if (r == RES_MEMBERS) {
+            strbuf_addf(&q->sql, " AND (%s.id = ? OR (%s.unit_id = ? AND %s.unit_id > 0))", t, t,
+                        t);
+            qb_int(q, s->member_id);
+            qb_int(q, s->unit_id);
+        } else if (r == RES_UNITS) {
+            strbuf_addf(&q->sql, " AND %s.id = ?", t);
+            qb_int(q, s->unit_id);
+        } else {
+            qb_sql(q, " AND 1 = 0");
+        }
+        break;
+    case SCOPE_HOUSEHOLD:
+        if (r == RES_HOUSEHOLDS || r == RES_RESIDENTS) {
+            strbuf_addf(&q->sql, " AND %s.%s = ?", t, r == RES_HOUSEHOLDS ? "id" : "household_id");
+            qb_int(q, s->household_id);
+        } else {
+            qb_sql(q, " AND 1 = 0");
+        }
+        break;
+    default:
+        qb_sql(q, " AND 1 = 0");
+        break;
+    }
+}

@@ -1,0 +1,751 @@
+/* registry.c -- the SQL of every registry, built from its declared fields. */
+#include "store/registry.h"
+#include "core/idcard.h"
+#include "core/phone.h"
+#include "store/audit.h"
+#include "store/query.h"
+#include "util/crypto.h"
+#include "util/strbuf.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+#include "util/zh.h"
+
+#include <string.h>
+
+static int is_pii(ftype t)
+{
+    return t == FT_PHONE || t == FT_IDNO || t == FT_ADDRESS;
+}
+
+/* Associated data and hash domain of a personal field: "<table>.<field>". */
+static const char *pii_kind(const resource *r, const field *f, char *buf, size_t len)
+{
+    (void)r;
+    snprintf(buf, len, "%s", f->type == FT_PHONE ? "phone" : f->type == FT_IDNO ? "idno" : "addr");
+    return buf;
+}
+
+/* "t.id, t.active, t.path, t.created_at, t.updated_at, <fields...>" */
+static void select_cols(qb *q, const resource *r)
+{
+    qb_sql(q, "SELECT t.id, t.active, t.path, t.created_at, t.updated_at");
+    for (int i = 0; i < r->nfields; i++)
+        strbuf_addf(&q->sql, ", t.%s%s", r->fields[i].name,
+                    is_pii(r->fields[i].type) ? "_enc" : "");
+}
+
+/* Load the current row of st (as selected by select_cols) into a new record. */
+static record *load_row(db_stmt *st, arena *a, const resource *r)
+{
+    record *rec = record_new(a, r);
+    char kind[16];
+    rec->id = db_col_int(st, 0);
+    rec->active = (int)db_col_int(st, 1);
+    rec->path = arena_strdup(a, db_col_text(st, 2) ? db_col_text(st, 2) : "");
+    rec->created_at = db_col_int(st, 3);
+    rec->updated_at = db_col_int(st, 4);
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        rval *v = &rec->v[i];
+        int c = 5 + i;
+        v->set = 1;
+        if (db_col_is_null(st, c)) {
+            v->null = 1;
+            continue;
+        }
+        switch (f->type) {
+        case FT_INT:
+        case FT_REF:
+        case FT_MASK: v->i = db_col_int(st, c); break;
+        case FT_ENUM: {
+            int k = vocab_find(f->vocab, db_col_text(st, c));
+            if (k < 0)
+                v->null = 1;
+            else
+                v->i = k;
+            break;
+        }
+        case FT_PHONE:
+        case FT_IDNO:
+        case FT_ADDRESS: {
+            size_t n = 0;
+            const void *b = db_col_blob(st, c, &n);
+            char *plain = pii_open(pii_kind(r, f, kind, sizeof kind), b, n);
+            if (plain) {
+                v->s = arena_strdup(a, plain);
+                free(plain);
+            } else {
+                v->s = "(unreadable)";
+            }
+            break;
+        }
+        default: v->s = arena_strdup(a, db_col_text(st, c)); break;
+        }
+    }
+    return rec;
+}
+
+/* Append the search condition as " AND t.id IN (<union of id sets>)", so
+ * that each branch uses its own index: names by search-key prefix; for
+ * households also their residents' names and the places they are under; a
+ * text that is an ID number or a phone number matches exactly through its
+ * keyed hash. */
+static void add_search(qb *q, const resource *r, const char *text)
+{
+    char norm[32];
+    unsigned char h[PII_HASH_LEN];
+    const char *why = NULL;
+    char *key = zh_key(text);
+    const char *keycol = NULL;
+    int branches = 0;
+    for (int i = 0; i < r->nfields; i++)
+        if (r->fields[i].key_col)
+            keycol = r->fields[i].key_col;
+
+#define UNION() qb_sql(q, branches++ ? " UNION " : "")
+    qb_sql(q, " AND t.id IN (");
+    if (keycol && *key) {
+        UNION();
+        strbuf_addf(&q->sql, "SELECT id FROM %s WHERE 1 = 1", r->table);
+        qb_prefix(q, keycol, key);
+    }
+    if (r->kind == RES_HOUSEHOLDS && *key) {
+        UNION();
+        qb_sql(q, "SELECT household_id FROM residents WHERE active = 1");
+        qb_prefix(q, "name_key", key);
+        UNION();
+        qb_sql(q, "SELECT h2.id FROM nodes n JOIN households h2 ON h2.path >= n.path"
+                  " AND h2.path < n.path || '~' WHERE 1 = 1");
+        qb_prefix(q, "n.name_key", key);
+    }
+    if (idcard_normalize(text, norm) == 0 && idcard_check(norm, 99991231, &why) == LX_OK &&
+        (r->kind == RES_RESIDENTS || r->kind == RES_HOUSEHOLDS)) {
+        pii_hash("idno", norm, h);
+        UNION();
+        qb_sql(q, r->kind == RES_RESIDENTS ? "SELECT id FROM residents WHERE idno_h = ?"
+                                           : "SELECT household_id FROM residents WHERE idno_h = ?");
+        qb_blob_copy(q, h, PII_HASH_LEN);
+    }
+    if (phone_normalize(text, norm, sizeof norm) == 0 && phone_check(norm, &why) == LX_OK) {
+        pii_hash("phone", norm, h);
+        if (record_field(r, "phone") >= 0) {
+            UNION();
+            strbuf_addf(&q->sql, "SELECT id FROM %s WHERE phone_h = ?", r->table);
+            qb_blob_copy(q, h, PII_HASH_LEN);
+        }
+        if (r->kind == RES_HOUSEHOLDS) {
+            UNION();
+            qb_sql(q, "SELECT household_id FROM residents WHERE phone_h = ?");
+            qb_blob_copy(q, h, PII_HASH_LEN);
+        }
+    }
+    if (!branches)
+        qb_sql(q, "SELECT 0 WHERE 1 = 0");
+    qb_sql(q, ")");
+#undef UNION
+    free(key);
+}
+
+lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
+                        const list_query *lq, record ***items, int *n, int64_t *next)
+{
+    qb q;
+    db_stmt *st = NULL;
+    int row = 0, limit = lq->limit > 0 && lq->limit <= LIST_MAX_LIMIT ? lq->limit : 50;
+    lx_status rc;
+
+    *items = arena_alloc(a, sizeof(record *) * (size_t)(limit + 1));
+    *n = 0;
+    *next = 0;
+    qb_init(&q);
+    select_cols(&q, r);
+    strbuf_addf(&q.sql, " FROM %s t WHERE 1 = 1", r->table);
+    qb_scope(&q, s, r->kind, "t");
+    if (lq->active >= 0) {
+        qb_sql(&q, " AND t.active = ?");
+        qb_int(&q, lq->active);
+    }
+    if (lq->under > 0) {
+        /* Under a node: its path must itself be in scope for this to match. */
+        qb_sql(&q, " AND EXISTS (SELECT 1 FROM nodes u WHERE u.id = ?"
+                   " AND t.path >= u.path AND t.path < u.path || '~')");
+        qb_int(&q, lq->under);
+    }
+    for (int i = 0; i < lq->nfilter; i++) {
+        const field *f = &r->fields[lq->filter[i].field];
+        const rval *v = &lq->filter[i].v;
+        if (v->null) {
+            strbuf_addf(&q.sql, " AND t.%s IS NULL", f->name);
+        } else if (f->type == FT_MASK) {
+            strbuf_addf(&q.sql, " AND (t.%s & ?) = ?", f->name);
+            qb_int(&q, v->i);
+            qb_int(&q, v->i);
+        } else if (f->type == FT_ENUM) {
+            strbuf_addf(&q.sql, " AND t.%s = ?", f->name);
+            qb_text(&q, vocab_code(f->vocab, (int)v->i));
+        } else if (f->type == FT_INT || f->type == FT_REF) {
+            strbuf_addf(&q.sql, " AND t.%s = ?", f->name);
+            qb_int(&q, v->i);
+        } else {
+            strbuf_addf(&q.sql, " AND t.%s = ?", f->name);
+            qb_text(&q, v->s);
+        }
+    }
+    if (lq->q && *lq->q)
+        add_search(&q, r, lq->q);
+    if (lq->after > 0) {
+        qb_sql(&q, " AND t.id > ?");
+        qb_int(&q, lq->after);
+    }
+    qb_sql(&q, " ORDER BY t.id LIMIT ?");
+    qb_int(&q, limit + 1);
+    rc = qb_prepare(&q, d, &st);
+    if (rc)
+        goto out;
+    while (!(rc = db_step(st, &row)) && row) {
+        if (*n == limit) {
+            *next = (*items)[limit - 1]->id;
+            break;
+        }
+        (*items)[(*n)++] = load_row(st, a, r);
+    }
+out:
+    db_done(st);
+    qb_release(&q);
+    return rc;
+}
+
+lx_status registry_get(db *d, arena *a, const resource *r, const scope *s, int64_t id,
+                       record **out)
+{
+    qb q;
+    db_stmt *st = NULL;
+    int row = 0;
+    lx_status rc;
+    *out = NULL;
+    qb_init(&q);
+    select_cols(&q, r);
+    strbuf_addf(&q.sql, " FROM %s t WHERE t.id = ?", r->table);
+    qb_int(&q, id);
+    qb_scope(&q, s, r->kind, "t");
+    rc = qb_prepare(&q, d, &st);
+    if (!rc)
+        rc = db_step(st, &row);
+    if (!rc && row)
+        *out = load_row(st, a, r);
+    else if (!rc)
+        rc = LX_ENOTFOUND;
+    db_done(st);
+    qb_release(&q);
+    return rc;
+}
+
+/* ---- writes ---- */
+
+/* Facts about a referenced row needed to place a record in the tree. */
+typedef struct target {
+    const char *path; /* its path */
+    int64_t level;    /* nodes: its level */
+} target;
+
+/* Check a reference in the actor's scope of the target resource. */
+static lx_status check_ref(db *d, arena *a, const principal *p, const field *f, int64_t id,
+                           target *t, lx_error *e)
+{
+    const resource *tr = record_resource(f->ref);
+    scope s = scope_for(p, f->ref);
+    record *rec = NULL;
+    /* Units, organisations and members may be referred to across the county
+     * (a township's member works in a county department); places and
+     * households must be inside the actor's own scope. */
+    if (!(f->flags & (FF_NODE | FF_PARENT)) && f->ref != RES_NODES) {
+        s.kind = SCOPE_SUBTREE;
+        s.path = "/";
+    }
+    lx_status rc = registry_get(d, a, tr, &s, id, &rec);
+    if (rc == LX_ENOTFOUND)
+        return lx_fail(e, LX_EINVAL, f->name, "%s: no such %s in your scope", f->name, tr->name);
+    if (rc)
+        return rc;
+    if (!rec->active)
+        return lx_fail(e, LX_EINVAL, f->name, "%s refers to a deactivated record", f->name);
+    if (t) {
+        t->path = rec->path;
+        t->level = 0;
+        if (f->ref == RES_NODES)
+            t->level = rec->v[record_field(tr, "level")].i;
+    }
+    return LX_OK;
+}
+
+/* Residents: birth date and sex agree with the ID number; the date is taken
+ * from it when not given. */
+static lx_status check_resident(const resource *r, record *rec, arena *a, lx_error *e)
+{
+    int fi = record_field(r, "idno"), fb = record_field(r, "birth_date"),
+        fg = record_field(r, "gender");
+    rval *id = &rec->v[fi], *bd = &rec->v[fb], *g = &rec->v[fg];
+    int y, m, dd;
+    if (!id->set || id->null || idcard_birth(id->s, &y, &m, &dd) != 0)
+        return LX_OK;
+    const char *birth = arena_printf(a, "%04d-%02d-%02d", y, m, dd);
+    if (bd->set && !bd->null && strcmp(bd->s, birth))
+        return lx_fail(e, LX_EINVAL, "birth_date", "birth_date does not match the ID number");
+    if (!bd->set || bd->null) {
+        bd->set = 1;
+        bd->null = 0;
+        bd->s = birth;
+    }
+    if (g->set && !g->null && (int)g->i != idcard_sex(id->s) - 1)
+        return lx_fail(e, LX_EINVAL, "gender", "gender does not match the ID number");
+    return LX_OK;
+}
+
+/* Bind value v of field f at the next parameters of q, as the store keeps it:
+ * personal values as sealed text plus lookup hash, search keys alongside. */
+static void bind_value(qb *q, const resource *r, const field *f, const rval *v)
+{
+    char kind[16];
+    if (is_pii(f->type)) {
+        if (v->null) {
+            qb_null(q);
+            qb_null(q);
+        } else {
+            size_t n = 0;
+            unsigned char h[PII_HASH_LEN];
+            unsigned char *sealed = pii_seal(pii_kind(r, f, kind, sizeof kind), v->s, &n);
+            qb_blob_copy(q, sealed, n);
+            free(sealed);
+            pii_hash(kind, v->s, h);
+            qb_blob_copy(q, h, PII_HASH_LEN);
+        }
+        return;
+    }
+    if (v->null)
+        qb_null(q);
+    else if (f->type == FT_ENUM)
+        qb_text(q, vocab_code(f->vocab, (int)v->i));
+    else if (f->type == FT_INT || f->type == FT_REF || f->type == FT_MASK)
+        qb_int(q, v->i);
+    else
+        qb_text(q, v->s);
+    if (f->key_col) {
+        char *key = zh_key(v->null ? "" : v->s);
+        qb_text_copy(q, key);
+        free(key);
+    }
+}
+
+static lx_status audit_change(db *d, const resource *r, const principal *p, const char *addr,
+                              const char *verb, int64_t id, const record *before,
+                              const record *after, const char *reason)
+{
+    json_t *detail = json_object();
+    char action[64], object[64];
+    if (before)
+        json_object_set_new(detail, "before", record_to_json(r, before, 0));
+    if (after)
+        json_object_set_new(detail, "after", record_to_json(r, after, 0));
+    if (reason)
+        json_object_set_new(detail, "reason", json_string(reason));
+    char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+    snprintf(action, sizeof action, "%s.%s", r->name, verb);
+    snprintf(object, sizeof object, "%s/%lld", r->name, (long long)id);
+    audit_rec ar = {p, addr, action, object, "ok", text};
+    lx_status rc = audit_append(d, &ar);
+    free(text);
+    json_decref(detail);
+    return rc;
+}
+
+/* Is a sibling node already called `name`? */
+static lx_status node_name_taken(db *d, int64_t parent, const char *name, int64_t self, int *taken)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    char *key = zh_key(name);
+    lx_status rc = db_prepare(d, "SELECT 1 FROM nodes WHERE parent_id = ? AND name_key = ?"
+                                 " AND id <> ? AND active = 1",
+                              &st);
+    if (!rc) {
+        db_bind_int(st, 1, parent);
+        db_bind_text(st, 2, key);
+        db_bind_int(st, 3, self);
+        rc = db_step(st, &row);
+    }
+    *taken = row;
+    db_done(st);
+    free(key);
+    return rc;
+}
+
+static lx_status map_conflict(const resource *r, lx_status rc, lx_error *e)
+{
+    if (rc != LX_ECONFLICT)
+        return rc;
+    if (r->kind == RES_RESIDENTS)
+        return lx_fail(e, LX_ECONFLICT, "idno", "this ID number is already registered");
+    return lx_fail(e, LX_ECONFLICT, "", "the change conflicts with an existing record");
+}
+
+lx_status registry_create(db *d, arena *a, const resource *r, const principal *p,
+                          const char *addr, record *rec, unsigned flags, lx_error *e)
+{
+    qb q;
+    db_stmt *st = NULL;
+    target place = {NULL, 0};
+    int row = 0, nvals = 0, level = 0;
+    int64_t now = lx_now();
+    lx_status rc = LX_OK;
+
+    qb_init(&q);
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        rval *v = &rec->v[i];
+        if (f->type != FT_REF || !v->set || v->null)
+            continue;
+        target t;
+        rc = check_ref(d, a, p, f, v->i, &t, e);
+        if (rc)
+            goto out;
+        if (f->flags & (FF_NODE | FF_PARENT) || (r->kind == RES_NODES && !strcmp(f->name, "parent_id"))) {
+            place = t;
+            level = (int)t.level + 1;
+        }
+    }
+    if (r->kind == RES_NODES) {
+        int fp = record_field(r, "parent_id"), taken = 0;
+        if (!rec->v[fp].set || rec->v[fp].null) {
+            rc = lx_fail(e, LX_EINVAL, "parent_id", "parent_id is required");
+            goto out;
+        }
+        rc = node_name_taken(d, rec->v[fp].i, rec->v[record_field(r, "name")].s, 0, &taken);
+        if (!rc && taken)
+            rc = lx_fail(e, LX_ECONFLICT, "name", "a place with this name is already there");
+        if (rc)
+            goto out;
+        rec->v[record_field(r, "level")] = (rval){1, 0, level, NULL};
+    }
+    if (r->kind == RES_RESIDENTS && (rc = check_resident(r, rec, a, e)))
+        goto out;
+    if (!place.path) {
+        rc = lx_fail(e, LX_EINVAL, "", "the record has no place in the tree");
+        goto out;
+    }
+
+    strbuf_addf(&q.sql, "INSERT INTO %s (county_id, path, active, created_at, updated_at", r->table);
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        if (!rec->v[i].set)
+            continue;
+        if (is_pii(f->type))
+            strbuf_addf(&q.sql, ", %s_enc, %s_h", f->name, f->name);
+        else
+            strbuf_addf(&q.sql, ", %s", f->name);
+        if (f->key_col)
+            strbuf_addf(&q.sql, ", %s", f->key_col);
+    }
+    qb_sql(&q, ") VALUES (?, ?, 1, ?, ?");
+    qb_int(&q, p->county_id);
+    qb_text(&q, place.path);
+    qb_int(&q, now);
+    qb_int(&q, now);
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        if (!rec->v[i].set)
+            continue;
+        int before = q.n;
+        bind_value(&q, r, f, &rec->v[i]);
+        for (nvals = before; nvals < q.n; nvals++)
+            qb_sql(&q, ", ?");
+    }
+    qb_sql(&q, ") RETURNING id");
+    rc = qb_prepare(&q, d, &st);
+    if (!rc)
+        rc = db_step(st, &row);
+    if (!rc && row)
+        rec->id = db_col_int(st, 0);
+    db_done(st);
+    st = NULL;
+    if (rc) {
+        rc = map_conflict(r, rc, e);
+        goto out;
+    }
+    rec->path = place.path;
+    if (r->kind == RES_NODES) {
+        /* A node's own path ends with its id. */
+        rec->path = arena_printf(a, "%s%lld/", place.path, (long long)rec->id);
+        rc = db_prepare(d, "UPDATE nodes SET path = ? WHERE id = ?", &st);
+        if (!rc) {
+            db_bind_text(st, 1, rec->path);
+            db_bind_int(st, 2, rec->id);
+            rc = db_run(st);
+        }
+        db_done(st);
+        if (rc)
+            goto out;
+    }
+    rec->active = 1;
+    rec->created_at = rec->updated_at = now;
+    if (!(flags & REG_BATCH))
+        rc = audit_change(d, r, p, addr, "create", rec->id, NULL, rec, NULL);
+out:
+    qb_release(&q);
+    return rc;
+}
+
+/* Move the residents of a household with it. */
+static lx_status cascade_path(db *d, const resource *r, int64_t id, const char *path)
+{
+    db_stmt *st = NULL;
+    lx_status rc = LX_OK;
+    if (r->kind != RES_HOUSEHOLDS)
+        return LX_OK;
+    rc = db_prepare(d, "UPDATE residents SET path = ? WHERE household_id = ?", &st);
+    if (!rc) {
+        db_bind_text(st, 1, path);
+        db_bind_int(st, 2, id);
+        rc = db_run(st);
+    }
+    db_done(st);
+    return rc;
+}
+
+lx_status registry_update(db *d, arena *a, const resource *r, const principal *p,
+                          const char *addr, int64_t id, const record *chg, record **after,
+                          lx_error *e)
+{
+    scope s = scope_for(p, r->kind);
+    record *before = NULL, *now_rec = NULL;
+    const char *new_path = NULL;
+    qb q;
+    int changed = 0;
+    lx_status rc = registry_get(d, a, r, &s, id, &before);
+
+    qb_init(&q);
+    if (rc == LX_ENOTFOUND) {
+        rc = lx_fail(e, LX_ENOTFOUND, "id", "no such record in your scope");
+        goto out;
+    }
+    if (rc)
+        goto out;
+    /* The record as it will be, to check the whole of it. */
+    now_rec = record_new(a, r);
+    *now_rec = *before;
+    now_rec->v = arena_alloc(a, sizeof(rval) * (size_t)r->nfields);
+    memcpy(now_rec->v, before->v, sizeof(rval) * (size_t)r->nfields);
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        if (!chg->v[i].set)
+            continue;
+        if ((f->flags & FF_REQUIRED) && chg->v[i].null) {
+            rc = lx_fail(e, LX_EINVAL, f->name, "%s is required", f->name);
+            goto out;
+        }
+        if (f->type == FT_REF && !chg->v[i].null) {
+            target t;
+            rc = check_ref(d, a, p, f, chg->v[i].i, &t, e);
+            if (rc)
+                goto out;
+            if (f->flags & FF_NODE)
+                new_path = t.path;
+        }
+        now_rec->v[i] = chg->v[i];
+    }
+    if (r->kind == RES_RESIDENTS) {
+        int fb = record_field(r, "birth_date");
+        if (chg->v[record_field(r, "idno")].set && !chg->v[fb].set)
+            now_rec->v[fb].set = 0; /* re-derive from the new ID number */
+        if ((rc = check_resident(r, now_rec, a, e)))
+            goto out;
+    }
+    if (r->kind == RES_NODES && chg->v[record_field(r, "name")].set) {
+        int taken = 0;
+        rc = node_name_taken(d, before->v[record_field(r, "parent_id")].i,
+                             chg->v[record_field(r, "name")].s, id, &taken);
+        if (!rc && taken)
+            rc = lx_fail(e, LX_ECONFLICT, "name", "a place with this name is already there");
+        if (rc)
+            goto out;
+    }
+
+    strbuf_addf(&q.sql, "UPDATE %s SET updated_at = ?", r->table);
+    qb_int(&q, lx_now());
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        if (!chg->v[i].set && !(r->kind == RES_RESIDENTS && !strcmp(f->name, "birth_date")))
+            continue;
+        changed = 1;
+        if (is_pii(f->type))
+            strbuf_addf(&q.sql, ", %s_enc = ?, %s_h = ?", f->name, f->name);
+        else
+            strbuf_addf(&q.sql, ", %s = ?", f->name);
+        if (f->key_col)
+            strbuf_addf(&q.sql, ", %s = ?", f->key_col);
+        bind_value(&q, r, f, &now_rec->v[i]);
+    }
+    if (new_path) {
+        qb_sql(&q, ", path = ?");
+        qb_text(&q, new_path);
+    }
+    qb_sql(&q, " WHERE id = ?");
+    qb_int(&q, id);
+    if (changed || new_path) {
+        db_stmt *st = NULL;
+        rc = qb_prepare(&q, d, &st);
+        if (!rc)
+            rc = db_run(st);
+        db_done(st);
+        if (rc) {
+            rc = map_conflict(r, rc, e);
+            goto out;
+        }
+        if (new_path && (rc = cascade_path(d, r, id, new_path)))
+            goto out;
+    }
+    rc = registry_get(d, a, r, &s, id, &now_rec);
+    if (rc == LX_ENOTFOUND) /* moved out of the actor's own scope */
+        rc = lx_fail(e, LX_EINVAL, "node_id", "node_id must stay inside your scope");
+    if (rc)
+        goto out;
+    rc = audit_change(d, r, p, addr, "update", id, before, now_rec, NULL);
+    if (!rc && after)
+        *after = now_rec;
+out:
+    qb_release(&q);
+    return rc;
+}
+
+/* How many active records are under a node (excluding the node itself)? */
+static lx_status count_under(db *d, const char *path, int64_t *count)
+{
+    static const char *const tables[] = {"nodes", "units", "orgs", "members", "households"};
+    *count = 0;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[200];
+        db_stmt *st = NULL;
+        int row = 0;
+        /* Child nodes have longer paths; records placed at the node share its path. */
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM %s WHERE active = 1 AND path %s ? AND path < ? || '~'",
+                 tables[i], i == 0 ? ">" : ">=");
+        lx_status rc = db_prepare(d, sql, &st);
+        if (rc)
+            return rc;
+        db_bind_text(st, 1, path);
+        db_bind_text(st, 2, path);
+        rc = db_step(st, &row);
+        if (!rc && row)
+            *count += db_col_int(st, 0);
+        db_done(st);
+        if (rc)
+            return rc;
+    }
+    return LX_OK;
+}
+
+lx_status registry_set_active(db *d, arena *a, const resource *r, const principal *p,
+                              const char *addr, int64_t id, int active, const char *reason,
+                              lx_error *e)
+{
+    scope s = scope_for(p, r->kind);
+    record *before = NULL, *after = NULL;
+    db_stmt *st = NULL;
+    char sql[128];
+    lx_status rc = registry_get(d, a, r, &s, id, &before);
+    if (rc == LX_ENOTFOUND)
+        return lx_fail(e, LX_ENOTFOUND, "id", "no such record in your scope");
+    if (rc)
+        return rc;
+    if (r->kind == RES_NODES && !active) {
+        int64_t n = 0;
+        if (s.kind == SCOPE_SUBTREE && !strcmp(before->path, s.path))
+            return lx_fail(e, LX_EDENIED, "id", "you cannot deactivate the root of your own scope");
+        rc = count_under(d, before->path, &n);
+        if (rc)
+            return rc;
+        if (n > 0)
+            return lx_fail(e, LX_ECONFLICT, "id",
+                           "%lld active records are under this place; move or deactivate them first",
+                           (long long)n);
+    }
+    snprintf(sql, sizeof sql, "UPDATE %s SET active = ?, updated_at = ? WHERE id = ?", r->table);
+    rc = db_prepare(d, sql, &st);
+    if (!rc) {
+        db_bind_int(st, 1, active);
+        db_bind_int(st, 2, lx_now());
+        db_bind_int(st, 3, id);
+        rc = db_run(st);
+    }
+    db_done(st);
+    if (!rc)
+        rc = registry_get(d, a, r, &s, id, &after);
+    if (!rc)
+        rc = audit_change(d, r, p, addr, active ? "activate" : "deactivate", id, before, after,
+                          reason);
+    return rc;
+}
+
+lx_status registry_child_node(db *d, const scope *s, int64_t parent_id, const char *name,
+                              int64_t *id)
+{
+    qb q;
+    db_stmt *st = NULL;
+    int row = 0;
+    char *key = zh_key(name);
+    lx_status rc;
+    *id = 0;
+    qb_init(&q);
+    qb_sql(&q, "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND t.name_key = ? AND t.active = 1");
+    qb_int(&q, parent_id);
+    qb_text(&q, key);
+    qb_scope(&q, s, RES_NODES, "t");
+    rc = qb_prepare(&q, d, &st);
+    if (!rc)
+        rc = db_step(st, &row);
+    if (!rc && row)
+        *id = db_col_int(st, 0);
+    db_done(st);
+    qb_release(&q);
+    free(key);
+    return rc;
+}
+
+lx_status registry_unit_by_name(db *d, int64_t county_id, const char *name, int64_t *id)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    char *key = zh_key(name);
+    lx_status rc = db_prepare(d, "SELECT id FROM units WHERE county_id = ? AND name_key = ?"
+                                 " AND active = 1 ORDER BY id LIMIT 1",
+                              &st);
+    *id = 0;
+    if (!rc) {
+        db_bind_int(st, 1, county_id);
+        db_bind_text(st, 2, key);
+        rc = db_step(st, &row);
+    }
+    if (!rc && row)
+        *id = db_col_int(st, 0);
+    db_done(st);
+    free(key);
+    return rc;
+}
+
+lx_status registry_resident_by_idno(db *d, const char *idno, int64_t *id)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    unsigned char h[PII_HASH_LEN];
+    lx_status rc = db_prepare(d, "SELECT id FROM residents WHERE idno_h = ?", &st);
+    *id = 0;
+    pii_hash("idno", idno, h);
+    if (!rc) {
+        db_bind_blob(st, 1, h, PII_HASH_LEN);
+        rc = db_step(st, &row);
+    }
+    if (!rc && row)
+        *id = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}

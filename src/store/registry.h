@@ -1,0 +1,72 @@
+/* registry.h -- list, read, create, change and deactivate any registry record, in scope. */
+#ifndef LX_REGISTRY_H
+#define LX_REGISTRY_H
+#include "core/rbac.h"
+#include "store/db.h"
+#include "store/record.h"
+
+#define LIST_MAX_FILTERS 8
+#define LIST_MAX_LIMIT 500
+
+/* What a list asks for. */
+typedef struct list_query {
+    const char *q;        /* search text: names (Simplified/Traditional alike, prefix),
+                             node names (households under them), or an exact phone or
+                             ID number; NULL for none */
+    int64_t under;        /* only records under this node (0: the whole scope) */
+    int active;           /* 1 active only (default), 0 inactive only, -1 both */
+    int64_t after;        /* cursor: ids greater than this */
+    int limit;            /* page size, 1..LIST_MAX_LIMIT */
+    int nfilter;          /* equality filters on FF_FILTER fields */
+    struct {
+        int field;        /* index of the field */
+        rval v;           /* value it must have (FT_MASK: every bit set) */
+    } filter[LIST_MAX_FILTERS];
+} list_query;
+
+/* One page of records in scope, ordered by id. *items is an arena array of
+ * *n records; *next is the cursor for the following page, 0 at the end. */
+lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
+                        const list_query *lq, record ***items, int *n, int64_t *next);
+
+/* One record, if it is in scope: LX_ENOTFOUND otherwise (the same answer
+ * whether it does not exist or is someone else's). */
+lx_status registry_get(db *d, arena *a, const resource *r, const scope *s, int64_t id,
+                       record **out);
+
+/* The calls below run inside the caller's write transaction and append their
+ * audit record to it; `p` is the actor, `addr` their address. */
+
+#define REG_BATCH 0x01 /* part of an import that the caller audits as one record */
+
+/* Create rec (its set values); references are checked against p's scope.
+ * Sets rec->id. LX_EINVAL / LX_ENOTFOUND / LX_ECONFLICT with e filled.
+ * With REG_BATCH no audit record is written for this one record. */
+lx_status registry_create(db *d, arena *a, const resource *r, const principal *p,
+                          const char *addr, record *rec, unsigned flags, lx_error *e);
+
+/* Apply the set values of chg to record id (in scope). *after (may be NULL)
+ * receives the record as it now is. */
+lx_status registry_update(db *d, arena *a, const resource *r, const principal *p,
+                          const char *addr, int64_t id, const record *chg, record **after,
+                          lx_error *e);
+
+/* Deactivate (active = 0) or reactivate record id, with a reason kept in the
+ * audit log. A node with active records under it is not deactivated
+ * (LX_ECONFLICT, naming how many). */
+lx_status registry_set_active(db *d, arena *a, const resource *r, const principal *p,
+                              const char *addr, int64_t id, int active, const char *reason,
+                              lx_error *e);
+
+/* Find the active child of node `parent_id` named `name` (search-key match),
+ * in scope; 0 in *id if none. For imports that name places. */
+lx_status registry_child_node(db *d, const scope *s, int64_t parent_id, const char *name,
+                              int64_t *id);
+
+/* Find an active unit by name in the county; 0 if none. */
+lx_status registry_unit_by_name(db *d, int64_t county_id, const char *name, int64_t *id);
+
+/* Is there a resident with this ID number (any county)? Its id, or 0. */
+lx_status registry_resident_by_idno(db *d, const char *idno, int64_t *id);
+
+#endif

@@ -1,0 +1,78 @@
+/* store.c -- the process-wide store: path, key, per-thread connections. */
+#include "store/store.h"
+#include "store/migrate.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static char *db_path;
+static _Thread_local db *thread_db;
+
+lx_status store_open(const char *path, const char *keypath, int create)
+{
+    lx_status rc = crypto_load_key(keypath, create);
+    db *d = NULL;
+    if (rc)
+        return rc;
+    free(db_path);
+    db_path = xstrdup(path);
+    rc = db_open(path, create, &d);
+    if (rc)
+        return rc;
+    rc = db_check_integrity(d);
+    if (!rc)
+        rc = migrate_up(d, NULL, NULL);
+    if (rc) {
+        db_close(d);
+        return rc;
+    }
+    thread_db = d;
+    return LX_OK;
+}
+
+void store_close(void)
+{
+    store_thread_done();
+    free(db_path);
+    db_path = NULL;
+}
+
+db *store_db(void)
+{
+    if (!thread_db && db_path) {
+        if (db_open(db_path, 0, &thread_db) != LX_OK)
+            thread_db = NULL;
+    }
+    return thread_db;
+}
+
+void store_thread_done(void)
+{
+    db_close(thread_db);
+    thread_db = NULL;
+}
+
+const char *store_path(void)
+{
+    return db_path;
+}
+
+lx_status store_txn(lx_status (*fn)(void *ctx, db *d), void *ctx)
+{
+    db *d = store_db();
+    lx_status rc;
+    if (!d)
+        return LX_EIO;
+    rc = db_begin(d);
+    if (rc)
+        return rc;
+    rc = fn(ctx, d);
+    if (rc) {
+        db_rollback(d);
+        return rc;
+    }
+    return db_commit(d);
+}

@@ -1,0 +1,35 @@
+/* store.h -- the storage interface: opening the database and per-thread connections. */
+#ifndef LX_STORE_H
+#define LX_STORE_H
+#include "store/db.h"
+#include "util/status.h"
+
+/* The store is opened once per process. Each thread that touches it gets its
+ * own connection on first use (SQLite allows one writer and many readers in
+ * WAL mode; a connection is never shared between threads). */
+
+/* Open the database at `path` (created when `create`), load the key file at
+ * `keypath` (created with mode 0600 when `create`), run integrity_check and
+ * the migrations. LX_EIO / LX_EINVAL with a log line on failure. */
+lx_status store_open(const char *path, const char *keypath, int create);
+
+/* Close the calling thread's connection (other threads close theirs with
+ * store_thread_done) and forget the path. */
+void store_close(void);
+
+/* The calling thread's connection, opened on first use; NULL (and a log
+ * line) if it cannot be opened. Borrowed: do not close it. */
+db *store_db(void);
+
+/* Close the calling thread's connection (called as a pool thread ends). */
+void store_thread_done(void);
+
+/* The path the store was opened with. */
+const char *store_path(void);
+
+/* Run `fn(ctx, d)` in one write transaction: commit if it returns LX_OK,
+ * roll back otherwise; a failed commit is returned as an error. Retries once
+ * if the database was busy before fn ran. */
+lx_status store_txn(lx_status (*fn)(void *ctx, db *d), void *ctx);
+
+#endif

@@ -1,0 +1,75 @@
+/* strmap.c -- string keys, FNV-1a hashing, linear probing. */
+#include "util/strmap.h"
+#include "util/xalloc.h"
+
+#include <string.h>
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static size_t find(const strmap *m, const char *key)
+{
+    size_t i = fnv(key) & (m->cap - 1);
+    while (m->key[i] && strcmp(m->key[i], key))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static void grow(strmap *m)
+{
+    strmap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 256;
+    m->key = xcalloc(m->cap, sizeof *m->key);
+    m->val = xcalloc(m->cap, sizeof *m->val);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.key[i]) {
+            size_t j = find(m, old.key[i]);
+            m->key[j] = old.key[i];
+            m->val[j] = old.val[i];
+        }
+    free(old.key);
+    free(old.val);
+}
+
+int strmap_add(strmap *m, const char *key, int64_t val, int64_t *old)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        grow(m);
+    size_t i = find(m, key);
+    if (m->key[i]) {
+        if (old)
+            *old = m->val[i];
+        return 0;
+    }
+    m->key[i] = xstrdup(key);
+    m->val[i] = val;
+    m->n++;
+    return 1;
+}
+
+int strmap_get(const strmap *m, const char *key, int64_t *val)
+{
+    if (!m->cap)
+        return 0;
+    size_t i = find(m, key);
+    if (!m->key[i])
+        return 0;
+    *val = m->val[i];
+    return 1;
+}
+
+void strmap_release(strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->key[i]);
+    free(m->key);
+    free(m->val);
+    m->key = NULL;
+    m->val = NULL;
+    m->cap = m->n = 0;
+}

@@ -1,0 +1,24 @@
+/* strmap.h -- a hash map from strings to 64-bit values (open addressing). */
+#ifndef LX_STRMAP_H
+#define LX_STRMAP_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct strmap {
+    char **key;     /* keys (owned copies), NULL when empty */
+    int64_t *val;   /* values */
+    size_t cap;     /* slots, a power of two (0 before the first put) */
+    size_t n;       /* keys held */
+} strmap;
+
+#define STRMAP_INIT {NULL, NULL, 0, 0}
+
+/* Insert key -> val if key is absent and return 1; if present, leave it,
+ * store its value in *old (if non-NULL) and return 0. The key is copied. */
+int strmap_add(strmap *m, const char *key, int64_t val, int64_t *old);
+/* Look key up: 1 and *val if present, else 0. */
+int strmap_get(const strmap *m, const char *key, int64_t *val);
+/* Free everything. Accepts an empty map. */
+void strmap_release(strmap *m);
+
+#endif

@@ -1,0 +1,22 @@
+/* timeutil.h -- UTC timestamps, ISO 8601 text, county-local dates. */
+#ifndef LX_TIMEUTIL_H
+#define LX_TIMEUTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Seconds since the epoch, UTC. Tests may pin it with lx_time_set_fake. */
+int64_t lx_now(void);
+/* Pin lx_now() to t (0 restores the real clock). */
+void lx_time_set_fake(int64_t t);
+
+/* "2026-11-23T08:36:14Z" into out (at least 21 bytes). */
+void lx_iso8601(int64_t t, char *out, size_t outlen);
+
+/* Today's date as YYYYMMDD in a fixed UTC offset (seconds east; Asia/Shanghai
+ * is +28800, which has had no daylight saving since 1991). */
+int lx_today_ymd(int64_t t, int utc_offset);
+
+/* Parse "YYYY-MM-DD" into YYYYMMDD; -1 if not a real date. */
+int lx_parse_date(const char *s);
+
+#endif

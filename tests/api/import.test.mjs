@@ -1,0 +1,111 @@
+// import.test.mjs -- a GBK ledger saved by Excel: dry run lists every bad row, nothing is
+// written until the file is clean or only the good rows are asked for.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client } from './lib.mjs';
+
+let srv; let c; let town; let village; let group;
+before(async () => {
+  srv = await startServer();
+  c = await new Client(srv.base).loginReady('county');
+  town = (await c.get('/api/v1/nodes?level=2&limit=1')).body.items[0];
+  village = (await c.get(`/api/v1/nodes?parent_id=${town.id}&limit=1`)).body.items[0];
+  group = (await c.get(`/api/v1/nodes?parent_id=${village.id}&limit=1`)).body.items[0];
+});
+after(async () => { await srv.stop(); });
+
+function idno(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[s % 11];
+}
+const gbk = (text) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
+
+const HEAD = '户编号,乡镇(街道),村(社区),组(网格),住址,富裕难度,户类别,需求,姓名,性别,出生日期,身份证号,联系电话,与户主关系\r\n';
+function ledger(rows) { return HEAD + rows.map((r) => r.join(',')).join('\r\n') + '\r\n'; }
+
+async function upload(body, mode) {
+  return c.req('POST', `/api/v1/import/households?mode=${mode}`, body, { headers: { 'Content-Type': 'text/csv' } });
+}
+
+test('a GBK ledger with bad rows: the dry run explains each, commit writes nothing', async () => {
+  const p = [town.name, village.name, group.name];
+  const good1 = idno('51030219700101001'); const good2 = idno('51030219720202002');
+  const badId = idno('51030219800303003').slice(0, 17) + (idno('51030219800303003').endsWith('0') ? '1' : '0');
+  const rows = [
+    ['A1', ...p, '一组1号', '较大', '低保户、孤寡老人', '', '张三', '男', '', good1, '13800138001', '户主'],
+    ['A1', ...p, '', '', '', '', '李四', '女', '', good2, '', '配偶'],
+    ['A2', ...p, '一组2号', '', '', '', '王五', '男', '', badId, '12345', '户主'],
+    ['A3', ...p, '一组3号', '', '', '', '赵六', '男', '', good1, '', '户主'],
+    ['A4', p[0], '没有这个村', '', '一组4号', '', '', '', '钱七', '男', '', '', '', '户主'],
+  ];
+  const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
+  const dry = await upload(gbk(ledger(rows)), 'dry_run');
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.body.format, 'csv-gb18030');
+  assert.equal(dry.body.rows, 5);
+  assert.equal(dry.body.bad_rows, 3, JSON.stringify(dry.body.issues));
+  const byLine = (l, col) => dry.body.issues.find((i) => i.line === l && i.column === col);
+  assert.ok(byLine(4, '身份证号'), 'line 4 bad ID number');
+  assert.equal(byLine(4, '身份证号').value, badId.slice(0, 6) + '********' + badId.slice(14));
+  assert.ok(byLine(4, '联系电话'), 'line 4 bad phone');
+  assert.equal(byLine(5, '身份证号').code, 'duplicate_in_file');
+  assert.equal(byLine(6, '村(社区)').code, 'unknown_place');
+  const commit = await upload(gbk(ledger(rows)), 'commit');
+  assert.equal(commit.status, 422);
+  assert.equal(commit.body.report.bad_rows, 3);
+  const mid = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
+  assert.equal(mid, before, 'nothing was written');
+
+  // fix the file: drop the duplicate, correct the ID and the village
+  const fixed = [rows[0], rows[1],
+    ['A2', ...p, '一组2号', '', '', '', '王五', '男', '', idno('51030219800303003'), '13800138002', '户主'],
+    ['A4', ...p, '一组4号', '', '', '', '钱七', '男', '', '', '', '户主']];
+  const ok = await upload(gbk(ledger(fixed)), 'commit');
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.created, 3);
+  assert.equal(ok.body.created_residents, 4);
+  const found = (await c.get(`/api/v1/households?q=${encodeURIComponent('張三')}`)).body.items;
+  assert.ok(found.some((h) => h.head_name === '张三' && h.difficulty === 'harder' && h.tags.includes('lonely_elderly')));
+});
+
+test('good rows only: households with a bad row are left out whole', async () => {
+  const p = [town.name, village.name, group.name];
+  const rows = [
+    ['B1', ...p, '二组1号', '', '', '', '孙八', '男', '', idno('51030219650505005'), '', '户主'],
+    ['B2', ...p, '二组2号', '', '', '', '周九', '男', '', '', '', '户主'],
+    ['B2', ...p, '', '', '', '', '吴十', '女', '1990-13-01', '', '', '子女'],
+  ];
+  const r = await upload(ledger(rows), 'good_rows');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.format, 'csv-utf8');
+  assert.equal(r.body.created, 1);
+  assert.equal(r.body.skipped_rows, 2);
+});
+
+test('an unreadable or incomplete file is a 400 naming the file', async () => {
+  const missing = await upload('姓名,性别\r\n张三,男\r\n', 'dry_run');
+  assert.equal(missing.status, 400);
+  assert.equal(missing.body.error.field, 'file');
+  assert.match(missing.body.error.message, /户编号/);
+  const binary = await upload(Buffer.from([0x81, 0x30, 0xff, 0xff, 0x00, 0x01]), 'dry_run');
+  assert.equal(binary.status, 400);
+  assert.equal((await upload('x', 'bogus')).status, 400);
+  assert.equal((await c.req('POST', '/api/v1/import/cats', 'x')).status, 404);
+});
+
+test('the template downloads as XLSX and a township cannot import into another township', async () => {
+  const t = await c.req('GET', '/api/v1/import/households/template.xlsx', undefined, { raw: true });
+  assert.equal(t.status, 200);
+  assert.equal(Buffer.from(await t.arrayBuffer()).subarray(0, 2).toString(), 'PK');
+  const tw = await new Client(srv.base).loginReady('township');
+  const me = (await tw.get('/api/v1/auth/me')).body;
+  const other = (await c.get('/api/v1/nodes?level=2&limit=10')).body.items.find((n) => n.id !== me.node_id);
+  const ov = (await c.get(`/api/v1/nodes?parent_id=${other.id}&limit=1`)).body.items[0];
+  const r = await tw.req('POST', '/api/v1/import/households?mode=dry_run',
+    ledger([['C1', other.name, ov.name, '', '', '', '', '', '郑一', '男', '', '', '', '户主']]), { headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.bad_rows, 1);
+  assert.equal(r.body.issues[0].code, 'unknown_place');
+});

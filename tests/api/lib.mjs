@@ -1,0 +1,103 @@
+// lib.mjs -- start the real lianxin binary on a free port over a fresh demo database.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const BIN = process.env.LIANXIN_BIN;
+if (!BIN) throw new Error('LIANXIN_BIN is not set');
+export const DEMO_PASSWORD = 'Demo-2026!';
+export const NEW_PASSWORD = 'Changed-2026#ok';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+export function lianxin(dir, ...args) {
+  return execFileSync(BIN, ['--db', join(dir, 'lx.db'), ...args], { encoding: 'utf8' });
+}
+
+// A server over a new demo county. Call stop() when done.
+export async function startServer({ households = 300 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lianxin-test-'));
+  lianxin(dir, 'demo', '--households', String(households), '--seed', '7', '--password', DEMO_PASSWORD);
+  const port = await freePort();
+  const proc = spawn(BIN, ['--db', join(dir, 'lx.db'), 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '2'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base, dir, db: join(dir, 'lx.db'),
+    log: () => log,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.on('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+    exitCode: () => proc.exitCode,
+  };
+}
+
+// A logged-in client: keeps the cookie and CSRF token.
+// `addr` makes the client appear to come from that address (through the
+// loopback proxy header the server trusts), as different people would.
+export class Client {
+  constructor(base, addr) { this.base = base; this.cookie = ''; this.csrf = ''; this.addr = addr; }
+
+  async req(method, path, body, { headers = {}, raw = false } = {}) {
+    const h = { ...headers };
+    if (this.addr) h['X-Real-IP'] = this.addr;
+    if (this.cookie) h.Cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      if (typeof body === 'string' || body instanceof Uint8Array || Buffer.isBuffer(body)) payload = body;
+      else { payload = JSON.stringify(body); h['Content-Type'] = h['Content-Type'] || 'application/json'; }
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const m = /lx_session=([^;]*)/.exec(set);
+      if (m) this.cookie = m[1] ? `lx_session=${m[1]}` : '';
+    }
+    if (raw) return res;
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body: json, text, headers: res.headers };
+  }
+
+  get(p) { return this.req('GET', p); }
+  post(p, b) { return this.req('POST', p, b ?? {}); }
+  patch(p, b) { return this.req('PATCH', p, b); }
+  put(p, b) { return this.req('PUT', p, b); }
+
+  async login(username, password) {
+    const r = await this.post('/api/v1/auth/login', { username, password });
+    if (r.status === 200) this.csrf = r.body.csrf_token;
+    return r;
+  }
+
+  // Log in with the demo password and make the forced first change.
+  async loginReady(username) {
+    let r = await this.login(username, DEMO_PASSWORD);
+    if (r.status !== 200) r = await this.login(username, NEW_PASSWORD);
+    if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+    if (r.body.must_change_password) {
+      const c = await this.post('/api/v1/auth/password', { old_password: DEMO_PASSWORD, new_password: NEW_PASSWORD });
+      if (c.status !== 200) throw new Error(`password change ${username}: ${c.status} ${c.text}`);
+      this.csrf = c.body.csrf_token;
+    }
+    return this;
+  }
+}

@@ -1,0 +1,138 @@
+// registry.test.mjs -- households and residents: bad input, masking, search, unmasking, export.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, lianxin } from './lib.mjs';
+
+let srv; let c; let group;
+before(async () => {
+  srv = await startServer();
+  c = await new Client(srv.base).loginReady('county');
+  group = (await c.get('/api/v1/nodes?level=4&limit=1')).body.items[0];
+});
+after(async () => { await srv.stop(); });
+
+// A valid ID number built with the GB 11643 check digit.
+function idno(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[s % 11];
+}
+
+test('bad input gets a 4xx naming the field, and writes nothing', async () => {
+  const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
+  const cases = [
+    [{ node_id: group.id }, 'head_name'],
+    [{ node_id: group.id, head_name: '张三', colour: 'red' }, 'colour'],
+    [{ node_id: 'x', head_name: '张三' }, 'node_id'],
+    [{ node_id: 999999, head_name: '张三' }, 'node_id'],
+    [{ node_id: group.id, head_name: '张三', tags: ['no_such_tag'] }, 'tags'],
+    [{ node_id: group.id, head_name: '张三', difficulty: 'extreme' }, 'difficulty'],
+    [{ node_id: group.id, head_name: 'x'.repeat(40) }, 'head_name'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await c.post('/api/v1/households', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.body.error.field, field, JSON.stringify(r.body));
+  }
+  const badUtf8 = Buffer.concat([Buffer.from('{"node_id":1,"head_name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const r = await c.req('POST', '/api/v1/households', badUtf8, { headers: { 'Content-Type': 'application/json' } });
+  assert.equal(r.status, 400);
+  const after = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
+  assert.equal(after, before);
+  assert.equal((await c.get('/api/v1/households/123456789')).status, 404);
+  assert.equal((await c.get('/api/v1/households?bogus=1')).status, 400);
+  assert.equal((await c.get('/api/v1/households?limit=0')).status, 400);
+});
+
+test('a resident is created with a checked ID number, shown masked, stored encrypted', async () => {
+  const h = await c.post('/api/v1/households', { node_id: group.id, head_name: '聶衛東', address: '幸福路88号', tags: ['low_income'] });
+  assert.equal(h.status, 201, h.text);
+  const id = idno('11010519800101123');
+  const bad = await c.post('/api/v1/residents', { household_id: h.body.id, name: '聂卫东', gender: 'M', relation: 'head', idno: '110105198001011230' === id ? '110105198001011231' : '110105198001011230' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, 'idno');
+  const r = await c.post('/api/v1/residents', { household_id: h.body.id, name: '聂卫东', gender: 'M', relation: 'head', idno: id, phone: '13912345678' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.idno, id.slice(0, 6) + '********' + id.slice(14));
+  assert.equal(r.body.phone, '139****5678');
+  assert.equal(r.body.birth_date, '1980-01-01');
+  const dup = await c.post('/api/v1/residents', { household_id: h.body.id, name: '另一人', gender: 'M', relation: 'child', idno: id });
+  assert.equal(dup.status, 409);
+  assert.equal(dup.body.error.field, 'idno');
+  // exact search by phone and by ID number
+  const byPhone = (await c.get('/api/v1/households?q=13912345678')).body.items;
+  assert.deepEqual(byPhone.map((x) => x.id), [h.body.id]);
+  const byId = (await c.get(`/api/v1/residents?q=${id}`)).body.items;
+  assert.deepEqual(byId.map((x) => x.id), [r.body.id]);
+  // Traditional characters find the Simplified name, and the reverse
+  const trad = (await c.get(`/api/v1/residents?q=${encodeURIComponent('聶衛東')}`)).body.items;
+  assert.ok(trad.some((x) => x.id === r.body.id));
+  const simp = (await c.get(`/api/v1/households?q=${encodeURIComponent('聂卫')}`)).body.items;
+  assert.ok(simp.some((x) => x.id === h.body.id));
+  // unmasking needs a reason, and is audited
+  assert.equal((await c.post(`/api/v1/residents/${r.body.id}/unmask`, {})).status, 400);
+  const full = await c.post(`/api/v1/residents/${r.body.id}/unmask`, { reason: '核实身份' });
+  assert.equal(full.status, 200);
+  assert.equal(full.body.idno, id);
+  // nothing in the database file or its WAL holds the phone or the ID number in clear
+  for (const f of [srv.db, srv.db + '-wal']) {
+    if (!existsSync(f)) continue;
+    const bytes = readFileSync(f);
+    assert.equal(bytes.indexOf('13912345678'), -1, f);
+    assert.equal(bytes.indexOf(id), -1, f);
+  }
+});
+
+test('a change is audited with masked before and after, and the chain verifies', async () => {
+  const h = (await c.get('/api/v1/households?limit=1')).body.items[0];
+  const r = await c.patch(`/api/v1/households/${h.id}`, { difficulty: 'hardest' });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.difficulty, 'hardest');
+  const audit = await new Client(srv.base).loginReady('auditadmin');
+  let items = []; let after = 0;
+  for (;;) {
+    const page = (await audit.get(`/api/v1/audit${after ? `?after=${after}` : ''}`)).body;
+    items = items.concat(page.items);
+    if (!page.next) break;
+    after = page.next;
+  }
+  const rec = items.filter((a) => a.action === 'households.update' && a.object === `households/${h.id}`).pop();
+  assert.ok(rec);
+  assert.equal(rec.detail.after.difficulty, 'hardest');
+  assert.ok(items.some((a) => a.action === 'residents.unmask' && a.detail.reason === '核实身份'));
+  assert.ok(!JSON.stringify(items).includes('13912345678'));
+  const v = await audit.get('/api/v1/audit/verify');
+  assert.equal(v.body.intact, true);
+  assert.match(lianxin(srv.dir, 'audit', 'verify'), /intact/);
+});
+
+test('deactivating needs a reason; a place with households under it is not deactivated', async () => {
+  const h = (await c.get('/api/v1/households?limit=1')).body.items[0];
+  assert.equal((await c.post(`/api/v1/households/${h.id}/deactivate`, {})).status, 400);
+  assert.equal((await c.post(`/api/v1/households/${h.id}/deactivate`, { reason: '户已迁出' })).status, 200);
+  assert.equal((await c.get(`/api/v1/households/${h.id}`)).body.active, false);
+  const list = (await c.get('/api/v1/households?limit=500')).body.items;
+  assert.ok(!list.some((x) => x.id === h.id));
+  const r = await c.post(`/api/v1/nodes/${group.id}/deactivate`, { reason: '合并' });
+  assert.equal(r.status, 409);
+});
+
+test('the household list exports to XLSX', async () => {
+  const r = await c.req('GET', '/api/v1/households/export.xlsx', undefined, { raw: true });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /spreadsheetml/);
+  const buf = Buffer.from(await r.arrayBuffer());
+  assert.equal(buf.subarray(0, 2).toString(), 'PK');
+  assert.equal((await c.req('GET', '/api/v1/households/export.xlsx?unmask=1', undefined, { raw: true })).status, 400);
+});
+
+test('an online backup holds no clear personal data and restores', async () => {
+  const out = srv.dir + '/backup.db';
+  lianxin(srv.dir, 'backup', out);
+  const bytes = readFileSync(out);
+  assert.equal(bytes.indexOf('13912345678'), -1);
+  const check = execFileSync('sqlite3', [out, 'PRAGMA integrity_check; SELECT count(*) > 0 FROM households;'], { encoding: 'utf8' });
+  assert.equal(check.trim(), 'ok\n1');
+});
