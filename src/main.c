@@ -3,6 +3,11 @@
 #include "http/http.h"
 #include "store/audit.h"
 #include "store/bulk.h"
+#include "store/county.h"
+#include "io/export.h"
+#include "io/import.h"
+#include "store/policies.h"
+#include "util/fileio.h"
 #include "store/record.h"
 #include "store/registry.h"
 #include "store/store.h"
@@ -43,6 +48,8 @@ static void usage(FILE *f)
           "  user      add, reset, lock, unlock or list accounts\n"
           "  backup    copy the live database to a file (online)\n"
           "  restore   replace the database with a backup (server stopped)\n"
+          "  import    check and import a ledger (CSV/XLSX); --template writes the template\n"
+          "  export    export a registry to XLSX\n"
           "  audit     verify the audit log's hash chain\n"
           "  routes    print the API route table as JSON\n"
           "\n"
@@ -149,60 +156,6 @@ static int add_user(int64_t county, const char *username, const char *role_s, in
     return 0;
 }
 
-/* The county and its root node; returns the county id. */
-static int64_t make_county(const char *name, int64_t *root)
-{
-    db *d = store_db();
-    db_stmt *st = NULL;
-    int row = 0;
-    int64_t cid = 0;
-    char *key = zh_key(name);
-    char path[32];
-    int64_t now = lx_now();
-    if (db_begin(d))
-        goto fail;
-    if (db_prepare(d, "INSERT INTO counties (name, created_at) VALUES (?, ?) RETURNING id", &st))
-        goto fail;
-    db_bind_text(st, 1, name);
-    db_bind_int(st, 2, now);
-    if (db_step(st, &row) || !row)
-        goto fail;
-    cid = db_col_int(st, 0);
-    db_done(st);
-    if (db_prepare(d, "INSERT INTO nodes (county_id, parent_id, level, kind, name, name_key, path,"
-                      " created_at, updated_at) VALUES (?, NULL, 1, 'county', ?, ?, '', ?, ?)"
-                      " RETURNING id",
-                   &st))
-        goto fail;
-    db_bind_int(st, 1, cid);
-    db_bind_text(st, 2, name);
-    db_bind_text(st, 3, key);
-    db_bind_int(st, 4, now);
-    db_bind_int(st, 5, now);
-    if (db_step(st, &row) || !row)
-        goto fail;
-    *root = db_col_int(st, 0);
-    db_done(st);
-    snprintf(path, sizeof path, "/%lld/", (long long)*root);
-    if (db_prepare(d, "UPDATE nodes SET path = ? WHERE id = ?", &st))
-        goto fail;
-    db_bind_text(st, 1, path);
-    db_bind_int(st, 2, *root);
-    if (db_run(st))
-        goto fail;
-    db_done(st);
-    st = NULL;
-    if (db_commit(d))
-        goto fail;
-    free(key);
-    return cid;
-fail:
-    db_done(st);
-    db_rollback(d);
-    free(key);
-    return 0;
-}
-
 static int cmd_init(opts *o, int argc, char **argv)
 {
     const char *county = "示范县";
@@ -226,8 +179,8 @@ static int cmd_init(opts *o, int argc, char **argv)
     }
     if (open_store(o, 1))
         return 1;
-    int64_t root = 0, cid = make_county(county, &root);
-    if (!cid)
+    int64_t root = 0, cid = 0;
+    if (county_create(store_db(), county, &cid, &root) != LX_OK)
         return 1;
     printf("created %s (county %lld) in %s, key in %s\naccounts (change at first login):\n",
            county, (long long)cid, o->db, o->key);
@@ -284,30 +237,11 @@ static int cmd_demo(opts *o, int argc, char **argv)
            (long long)bs.county_id, (long long)bs.nodes, (long long)bs.units, (long long)bs.orgs,
            (long long)bs.members, (long long)bs.households, (long long)bs.residents);
     /* One account per role, on the first township / village / group. */
-    int64_t town = 0, village = 0, group = 0, member = 0, household = 0;
-    db *d = store_db();
-    db_stmt *st = NULL;
-    int row = 0;
-    const char *sql[] = {
-        "SELECT min(id) FROM nodes WHERE level = 2",
-        "SELECT min(id) FROM nodes WHERE level = 3 AND parent_id = ?",
-        "SELECT min(id) FROM nodes WHERE level = 4 AND parent_id = ?",
-        "SELECT min(id) FROM members WHERE unit_id IS NULL",
-        "SELECT min(id) FROM households WHERE node_id = ?"};
-    int64_t *dst[] = {&town, &village, &group, &member, &household};
-    int64_t arg[] = {0, 0, 0, 0, 0};
-    for (int i = 0; i < 5; i++) {
-        arg[1] = town;
-        arg[2] = village;
-        arg[4] = group;
-        if (db_prepare(d, sql[i], &st))
-            return 1;
-        if (arg[i])
-            db_bind_int(st, 1, arg[i]);
-        if (!db_step(st, &row) && row)
-            *dst[i] = db_col_int(st, 0);
-        db_done(st);
-    }
+    demo_places pl;
+    if (county_demo_places(store_db(), &pl) != LX_OK)
+        return 1;
+    int64_t town = pl.township, village = pl.village, group = pl.group, member = pl.member,
+            household = pl.household;
     printf("accounts (each must change its password at first login):\n");
     int rc = add_user(bs.county_id, "sysadmin", "sysadmin", bs.root_node_id, 0, 0, password, 1) ||
              add_user(bs.county_id, "secadmin", "secadmin", 0, 0, 0, password, 1) ||
@@ -357,15 +291,32 @@ static int cmd_serve(opts *o, int argc, char **argv)
     return rc ? 1 : 0;
 }
 
-static int64_t first_county(void)
+/* The command line acts as a county administrator of the first county. */
+typedef struct cli_identity {
+    principal who;        /* the actor */
+    char path[64];        /* its scope path */
+} cli_identity;
+
+static int cli_as_county(cli_identity *id)
 {
-    db_stmt *st = NULL;
-    int row = 0;
-    int64_t id = 0;
-    if (!db_prepare(store_db(), "SELECT min(id) FROM counties", &st) && !db_step(st, &row) && row)
-        id = db_col_int(st, 0);
-    db_done(st);
-    return id;
+    int64_t root = 0;
+    memset(id, 0, sizeof *id);
+    if (county_first(store_db(), &id->who.county_id, &root, id->path, sizeof id->path) != LX_OK) {
+        fprintf(stderr, "lianxin: the database holds no county\n");
+        return 1;
+    }
+    id->who.username = "cli";
+    id->who.role = ROLE_COUNTY_ADMIN;
+    id->who.node_id = root;
+    id->who.node_path = id->path;
+    return 0;
+}
+
+static void print_user(void *ctx, const user *u)
+{
+    (void)ctx;
+    printf("%-24s %-18s%s%s%s\n", u->username, u->role, u->locked ? " locked" : "",
+           u->active ? "" : " inactive", u->must_change ? " must-change-password" : "");
 }
 
 static int cmd_user(opts *o, int argc, char **argv)
@@ -385,18 +336,14 @@ static int cmd_user(opts *o, int argc, char **argv)
     db *d = store_db();
     user u;
     int rc = 0;
+    cli_identity id;
+    if (cli_as_county(&id))
+        return 1;
     if (!strcmp(verb, "add") && argc >= 4) {
-        rc = add_user(first_county(), argv[2], argv[3], argc > 4 ? strtoll(argv[4], NULL, 10) : 0,
-                      0, 0, NULL, 1);
+        rc = add_user(id.who.county_id, argv[2], argv[3],
+                      argc > 4 ? strtoll(argv[4], NULL, 10) : 0, 0, 0, NULL, 1);
     } else if (!strcmp(verb, "list")) {
-        db_stmt *st = NULL;
-        int row = 0;
-        if (!db_prepare(d, "SELECT username, role, locked, active FROM users ORDER BY id", &st)) {
-            while (!db_step(st, &row) && row)
-                printf("%-24s %-18s%s%s\n", db_col_text(st, 0), db_col_text(st, 1),
-                       db_col_int(st, 2) ? " locked" : "", db_col_int(st, 3) ? "" : " inactive");
-        }
-        db_done(st);
+        rc = users_each(d, id.who.county_id, NULL, print_user, NULL) != LX_OK;
     } else if ((!strcmp(verb, "reset") || !strcmp(verb, "lock") || !strcmp(verb, "unlock")) &&
                argc >= 3) {
         if (users_by_name(d, argv[2], &u) != LX_OK) {
@@ -526,6 +473,122 @@ static int cmd_audit(opts *o, int argc, char **argv)
     return 0;
 }
 
+static int cmd_import(opts *o, int argc, char **argv)
+{
+    const char *kind_s = "households", *mode_s = "dry_run", *template_path = NULL;
+    static const struct option lo[] = {{"kind", required_argument, 0, 'k'},
+                                       {"commit", no_argument, 0, 'c'},
+                                       {"good-rows", no_argument, 0, 'g'},
+                                       {"template", required_argument, 0, 't'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "k:cgt:h", lo, NULL)) != -1) {
+        if (c == 'k') {
+            kind_s = optarg;
+        } else if (c == 'c') {
+            mode_s = "commit";
+        } else if (c == 'g') {
+            mode_s = "good_rows";
+        } else if (c == 't') {
+            template_path = optarg;
+        } else {
+            printf("usage: lianxin import [--kind households|members] [--commit|--good-rows] FILE\n"
+                   "       lianxin import [--kind households|members] --template OUT.xlsx\n"
+                   "Check a ledger (CSV in UTF-8 or GBK, or XLSX) and list every bad row; with\n"
+                   "--commit import it if it is clean (nothing otherwise), with --good-rows\n"
+                   "import the households/members without problems. Without either: a dry run.\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    int kind = ledger_kind_parse(kind_s);
+    if (kind < 0) {
+        fprintf(stderr, "lianxin: --kind is households or members\n");
+        return 2;
+    }
+    if (template_path) {
+        if (import_template((ledger_kind)kind, template_path) != LX_OK) {
+            fprintf(stderr, "lianxin: cannot write %s\n", template_path);
+            return 1;
+        }
+        printf("template written to %s\n", template_path);
+        return 0;
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "lianxin: import takes one FILE (see lianxin import --help)\n");
+        return 2;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read_all(argv[optind], (size_t)1 << 31, &data, &len) != LX_OK) {
+        fprintf(stderr, "lianxin: cannot read %s\n", argv[optind]);
+        return 1;
+    }
+    cli_identity id;
+    json_t *report = NULL;
+    int refused = 0, rc = 1;
+    lx_error e = {0};
+    if (open_store(o, 0) || cli_as_county(&id))
+        goto out;
+    size_t max_rows = (size_t)policy_get(store_db(), id.who.county_id, "import.max_rows");
+    if (import_ledger(&id.who, "cli", (ledger_kind)kind, data, len,
+                      (import_mode)import_mode_parse(mode_s), lx_today_ymd(lx_now(), 8 * 3600),
+                      max_rows, &report, &refused, &e) != LX_OK) {
+        fprintf(stderr, "lianxin: %s%s%s\n", e.field, *e.field ? ": " : "", e.message);
+        goto out;
+    }
+    char *text = json_dumps(report, JSON_INDENT(1));
+    puts(text);
+    free(text);
+    if (refused)
+        fprintf(stderr, "lianxin: some rows have problems; nothing was imported\n");
+    rc = refused ? 3 : 0;
+out:
+    json_decref(report);
+    free(data);
+    store_close();
+    return rc;
+}
+
+static int cmd_export(opts *o, int argc, char **argv)
+{
+    const char *res_s = "households";
+    static const struct option lo[] = {{"kind", required_argument, 0, 'k'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "k:h", lo, NULL)) != -1) {
+        if (c == 'k') {
+            res_s = optarg;
+        } else {
+            printf("usage: lianxin export [--kind nodes|units|orgs|members|households|residents]"
+                   " OUT.xlsx\nExport a whole registry of the county, personal values masked.\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    const resource *res = record_resource_by_name(res_s);
+    if (!res || optind != argc - 1) {
+        fprintf(stderr, "lianxin: export --kind REGISTRY OUT.xlsx (see lianxin export --help)\n");
+        return 2;
+    }
+    cli_identity id;
+    int64_t rows = 0;
+    if (open_store(o, 0) || cli_as_county(&id))
+        return 1;
+    scope s = scope_for(&id.who, res->kind);
+    list_query lq;
+    memset(&lq, 0, sizeof lq);
+    lq.active = -1;
+    lx_status rc = export_xlsx(store_db(), res, &s, &lq, 0, argv[optind], &rows);
+    audit_rec ar = {&id.who, "cli", "export", res->name, rc ? "failed" : "ok", NULL};
+    audit_log(&ar);
+    store_close();
+    if (rc) {
+        fprintf(stderr, "lianxin: cannot write %s\n", argv[optind]);
+        return 1;
+    }
+    printf("%lld %s written to %s\n", (long long)rows, res->name, argv[optind]);
+    return 0;
+}
+
 static int cmd_routes(void)
 {
     json_t *arr = json_array();
@@ -572,6 +635,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "backup")) return cmd_backup(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "restore")) return cmd_restore(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "audit")) return cmd_audit(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "import")) return cmd_import(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "export")) return cmd_export(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "routes")) return cmd_routes();
     fprintf(stderr, "lianxin: unknown command %s\n\n", cmd);
     usage(stderr);

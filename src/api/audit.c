@@ -4,16 +4,32 @@
 #include "store/audit_read.h"
 #include "store/store.h"
 
+/* A positive whole number from the query, or dflt when absent; -1 if malformed. */
+static int64_t query_int(req *r, const char *name, int64_t dflt)
+{
+    const char *s = req_query(r, name);
+    char *end = NULL;
+    if (!s)
+        return dflt;
+    long long v = strtoll(s, &end, 10);
+    return (*s && !*end && v > 0) ? v : -1;
+}
+
 lx_status api_audit_list(req *r)
 {
-    const char *after_s = req_query(r, "after");
-    int64_t after = after_s ? strtoll(after_s, NULL, 10) : 0;
+    static const char *const known[] = {"after", "limit", NULL};
     json_t *items = NULL;
     int64_t next = 0;
-    if (after_s && after <= 0)
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
+    int64_t after = query_int(r, "after", 0), limit = query_int(r, "limit", 100);
+    if (after < 0)
         return req_fail(r, LX_EINVAL, "after", "after must be a positive id");
+    if (limit < 1 || limit > 1000)
+        return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 1000");
     audit_flush();
-    lx_status rc = audit_page(store_db(), r->who.county_id, after, 100, &items, &next);
+    rc = audit_page(store_db(), r->who.county_id, after, (int)limit, &items, &next);
     if (rc)
         return rc;
     req_reply(r, 200, json_pack("{s:o,s:I}", "items", items, "next", (json_int_t)next));
@@ -22,7 +38,10 @@ lx_status api_audit_list(req *r)
 
 lx_status api_audit_verify(req *r)
 {
+    static const char *const known[] = {NULL};
     int64_t count = 0, bad = 0;
+    if (req_query_only(r, known))
+        return LX_EINVAL;
     audit_flush();
     lx_status rc = audit_verify(store_db(), &count, &bad);
     if (rc)

@@ -179,7 +179,10 @@ lx_status api_login(req *r)
 
 lx_status api_logout(req *r)
 {
-    lx_status rc = session_end(store_db(), r->sess.token_hash);
+    lx_status rc = req_no_body(r);
+    if (rc)
+        return rc;
+    rc = session_end(store_db(), r->sess.token_hash);
     if (rc)
         return rc;
     api_audit_now(r, "logout", NULL, "ok", NULL);

@@ -8,7 +8,10 @@
 
 lx_status api_policies_list(req *r)
 {
+    static const char *const known[] = {NULL};
     size_t n;
+    if (req_query_only(r, known))
+        return LX_EINVAL;
     const policy_def *t = policy_table(&n);
     json_t *arr = json_array();
     db *d = store_db();

@@ -1,10 +1,11 @@
 /* registry.c -- the HTTP face of every registry: list, read, create, change, (de)activate,
  * unmask, export. The route's arg says which registry. */
 #include "api/api.h"
-#include "io/xlsx_out.h"
+#include "io/export.h"
 #include "store/audit.h"
 #include "store/registry.h"
 #include "store/store.h"
+#include "util/fileio.h"
 #include "util/xalloc.h"
 
 #include <microhttpd.h>
@@ -182,12 +183,17 @@ lx_status api_reg_create(req *r)
 {
     const resource *res = res_of(r);
     write_ctx c = {r, res, record_new(r->a, res), NULL, 0, 1, NULL, 0};
+    scope s = scope_for(&r->who, res->kind);
+    record *stored = NULL;
     lx_status rc = record_from_json(res, r->json, 1, req_today(r), r->a, c.rec, &r->err);
     if (!rc)
         rc = store_txn(write_txn, &c);
+    /* Answer with the record as stored (with its defaults), not as sent. */
+    if (!rc)
+        rc = registry_get(store_db(), r->a, res, &s, c.rec->id, &stored);
     if (rc)
         return rc;
-    req_reply(r, 201, record_to_json(res, c.rec, 0));
+    req_reply(r, 201, record_to_json(res, stored, 0));
     return LX_OK;
 }
 
@@ -268,10 +274,10 @@ lx_status api_reg_export(req *r)
     const resource *res = res_of(r);
     scope s = scope_for(&r->who, res->kind);
     list_query lq;
-    record **items = NULL;
-    int n = 0, unmask = 0;
-    int64_t next = 0, total = 0;
-    char path[] = "/tmp/lianxin-export-XXXXXX";
+    int unmask = 0;
+    int64_t total = 0;
+    char path[256], *data = NULL;
+    size_t len = 0;
     const char *um = req_query(r, "unmask"), *reason = req_query(r, "reason");
     lx_status rc = parse_list_query(r, &lq, 1);
     if (rc)
@@ -283,72 +289,26 @@ lx_status api_reg_export(req *r)
             return req_fail(r, LX_EINVAL, "reason", "say why the export needs full values");
         unmask = 1;
     }
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return LX_EIO;
-    close(fd);
-    xlsx_out *x = xlsx_out_open(path, res->label);
-    if (!x) {
-        unlink(path);
-        return LX_EIO;
-    }
-    const char **cells = arena_alloc(r->a, sizeof(char *) * (size_t)(res->nfields + 2));
-    cells[0] = "编号";
-    for (int i = 0; i < res->nfields; i++)
-        cells[i + 1] = res->fields[i].label;
-    cells[res->nfields + 1] = "状态";
-    xlsx_out_header(x, cells, (size_t)res->nfields + 2);
-    lq.limit = LIST_MAX_LIMIT;
-    db *d = store_db();
-    do {
-        arena *page = arena_new();
-        rc = registry_list(d, page, res, &s, &lq, &items, &n, &next);
-        for (int k = 0; !rc && k < n; k++) {
-            cells[0] = arena_printf(page, "%lld", (long long)items[k]->id);
-            for (int i = 0; i < res->nfields; i++)
-                cells[i + 1] = record_cell(&res->fields[i], &items[k]->v[i], unmask, page);
-            cells[res->nfields + 1] = items[k]->active ? "有效" : "已停用";
-            xlsx_out_row(x, cells, (size_t)res->nfields + 2);
-        }
-        total += n;
-        lq.after = next;
-        arena_free(page);
-    } while (!rc && next);
-    lx_status wrc = xlsx_out_close(x);
-    if (!rc)
-        rc = wrc;
+    if ((rc = file_temp(path, sizeof path, "lianxin-export")))
+        return rc;
+    rc = export_xlsx(store_db(), res, &s, &lq, unmask, path, &total);
     if (!rc) {
-        char detail[600];
+        /* The export is audited before the file leaves. */
         json_t *dj = json_pack("{s:I,s:b,s:s?}", "rows", (json_int_t)total, "unmasked", unmask,
                                "reason", unmask ? reason : NULL);
-        char *dt = json_dumps(dj, JSON_COMPACT);
-        snprintf(detail, sizeof detail, "%s", dt);
-        free(dt);
-        json_decref(dj);
+        char *detail = json_dumps(dj, JSON_COMPACT);
         audit_rec ar = {&r->who, r->addr, arena_printf(r->a, "%s.export", res->name), NULL, "ok",
                         detail};
         rc = audit_log(&ar);
+        free(detail);
+        json_decref(dj);
     }
-    if (!rc) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            rc = LX_EIO;
-        } else {
-            fseek(f, 0, SEEK_END);
-            long len = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            char *data = xmalloc((size_t)len + 1);
-            if (len < 0 || fread(data, 1, (size_t)len, f) != (size_t)len) {
-                free(data);
-                rc = LX_EIO;
-            } else {
-                req_reply_raw(r, 200,
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              data, (size_t)len, arena_printf(r->a, "%s.xlsx", res->name));
-            }
-            fclose(f);
-        }
-    }
+    if (!rc)
+        rc = file_read_all(path, (size_t)1 << 31, &data, &len);
     unlink(path);
-    return rc;
+    if (rc)
+        return rc;
+    req_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
+                  len, arena_printf(r->a, "%s.xlsx", res->name));
+    return LX_OK;
 }

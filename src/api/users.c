@@ -29,8 +29,12 @@ static void add_user(void *ctx, const user *u)
 
 lx_status api_users_list(req *r)
 {
+    static const char *const known[] = {NULL};
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
     json_t *arr = json_array();
-    lx_status rc = users_each(store_db(), r->who.county_id, r->who.node_path, add_user, arr);
+    rc = users_each(store_db(), r->who.county_id, r->who.node_path, add_user, arr);
     if (rc) {
         json_decref(arr);
         return rc;
@@ -176,8 +180,8 @@ static lx_status user_flag(req *r, const char *what, char *pw)
     c.r = r;
     c.id = req_id(r, 0);
     c.what = what;
-    if (json_object_size(r->json))
-        return req_fail(r, LX_EINVAL, "body", "this action takes no body");
+    if (req_no_body(r))
+        return LX_EINVAL;
     if (pw) {
         temp_password(pw);
         if (crypto_password_hash(pw, c.hash) != 0)

@@ -78,6 +78,11 @@ void req_reply_raw(req *r, int status, const char *ctype, char *data, size_t len
                    const char *filename);
 /* A query-string value, or NULL. Borrowed until the request ends. */
 const char *req_query(req *r, const char *name);
+/* Refuse (400, naming it) any query parameter not in the NULL-terminated
+ * list `allowed`; LX_OK when all are known. */
+lx_status req_query_only(req *r, const char *const *allowed);
+/* Refuse (400) a non-empty JSON body on an action that takes none. */
+lx_status req_no_body(req *r);
 /* A request header, or NULL. */
 const char *req_header(req *r, const char *name);
 /* Path parameter i as a positive id; 0 if it is not one. */

@@ -1,5 +1,6 @@
 /* server.c -- libmicrohttpd glue: routing, sessions, CSRF, limits, JSON errors. */
 #include "http/http.h"
+#include "core/session_rules.h"
 #include "store/audit.h"
 #include "store/policies.h"
 #include "store/store.h"
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,6 +55,39 @@ void req_reply_raw(req *r, int status, const char *ctype, char *data, size_t len
 const char *req_query(req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct qonly {
+    req *r;                     /* the request */
+    const char *const *allowed; /* known names */
+    lx_status rc;               /* the first refusal */
+} qonly;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    qonly *q = cls;
+    (void)kind;
+    (void)value;
+    for (const char *const *a = q->allowed; *a; a++)
+        if (!strcmp(*a, key))
+            return MHD_YES;
+    q->rc = req_fail(q->r, LX_EINVAL, key, "unknown query parameter %s", key);
+    return MHD_NO;
+}
+
+lx_status req_query_only(req *r, const char *const *allowed)
+{
+    qonly q = {r, allowed, LX_OK};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    return q.rc;
+}
+
+lx_status req_no_body(req *r)
+{
+    if (r->json && json_object_size(r->json))
+        return req_fail(r, LX_EINVAL, "body", "this action takes no body");
+    return LX_OK;
 }
 
 const char *req_header(req *r, const char *name)
@@ -176,13 +211,13 @@ static lx_status authenticate(req *r)
     int64_t cid = u->county_id;
     int64_t idle = policy_get(d, cid, "session.idle_minutes") * 60;
     int64_t absolute = policy_get(d, cid, "session.absolute_hours") * 3600;
-    if (now - r->sess.seen_at > idle || now - r->sess.created_at > absolute || !u->active ||
+    if (session_ended(r->sess.created_at, r->sess.seen_at, now, idle, absolute) || !u->active ||
         u->locked) {
         session_end(d, r->sess.token_hash);
         return req_fail(r, LX_EAUTH, "", "your session has ended; please log in again");
     }
     /* Record activity at most once a minute: a read should not cost a write. */
-    if (now - r->sess.seen_at >= 60)
+    if (now - r->sess.seen_at >= SESSION_TOUCH_SECS)
         session_touch(d, r->sess.token_hash, now);
     r->authed = 1;
     r->who.user_id = u->id;
@@ -212,7 +247,8 @@ static lx_status parse_body(req *r)
         r->json = json_object();
         return LX_OK;
     }
-    if (!ct || strncmp(ct, "application/json", 16) != 0)
+    /* Exactly application/json, parameters (charset) allowed. */
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
         return req_fail(r, LX_EMEDIA, "Content-Type", "send the body as application/json");
     json_error_t jerr;
     r->json = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &jerr);

@@ -241,7 +241,9 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         case C_VILLAGE:
         case C_GROUP:
             row->place[c->role - C_TOWN] = trim_copy(lg->a, cell);
-            if (c->required && !*row->place[c->role - C_TOWN])
+            /* Households are checked as a whole (check_households): their
+             * later rows may leave the place blank, as merged cells do. */
+            if (c->required && !*row->place[c->role - C_TOWN] && lg->kind != LEDGER_HOUSEHOLDS)
                 ledger_issue_add(lg, row, c->label, cell, "required", "the place is empty");
             break;
         case C_UNIT:
@@ -309,10 +311,20 @@ static void check_households(rd *s)
         int64_t first = 0;
         int added = strmap_add(&idx, row->hkey, (int64_t)i, &first);
         size_t fi = added ? i : (size_t)first;
-        if (added)
+        int blank = !*row->place[0] && !*row->place[1] && !*row->place[2];
+        if (added) {
             firsts[nh++] = i;
-        else
+            for (int p = 0; p < 2; p++)
+                if (!*row->place[p])
+                    ledger_issue_add(lg, row, kinds[lg->kind].cols[1 + p].label, "", "required",
+                                     "the place is empty");
+        } else if (blank) {
+            /* A later row with no place (merged cells) is in the first row's place. */
+            for (int p = 0; p < 3; p++)
+                row->place[p] = lg->rows[fi].place[p];
+        } else {
             check_same_household(lg, &lg->rows[fi], row);
+        }
         const rval *rel = &row->resident->v[frel];
         if (rel->set && !rel->null && rel->i == 0) {
             if (heads[fi]) {

@@ -136,11 +136,22 @@ static const char *trim(arena *a, const char *s)
     return arena_strndup(a, s, (size_t)(end - s));
 }
 
-static int has_control(const char *s)
+/* C0 controls, DEL, C1 controls (U+0080-009F) and the invisible direction
+ * controls (U+200E/F, U+202A-202E, U+2066-2069) that can make a name or an
+ * exported cell read differently from what it holds. s is valid UTF-8. */
+static int has_control(const char *str)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+    const unsigned char *s = (const unsigned char *)str;
+    for (; *s; s++) {
+        if (*s < 0x20 || *s == 0x7f)
             return 1;
+        if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+            return 1;
+        if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE)))
+            return 1;
+        if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)
+            return 1;
+    }
     return 0;
 }
 

@@ -31,17 +31,18 @@ export async function startServer({ households = 300 } = {}) {
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((r) => proc.on('exit', r));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    base, dir, db: join(dir, 'lx.db'),
+    base, dir, db: join(dir, 'lx.db'), pid: proc.pid,
     log: () => log,
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.on('exit', r));
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
     exitCode: () => proc.exitCode,
