@@ -8,7 +8,7 @@ DB      ?= var/lianxin.db
 LISTEN  ?= 127.0.0.1:8080
 DEMO_HOUSEHOLDS ?= 2000
 
-.PHONY: all deps build build-asan run test unit-test api-test bench clean
+.PHONY: all deps build build-bin build-asan run test bench clean
 
 all: build
 
@@ -24,11 +24,14 @@ $(ASAN)/Makefile: CMakeLists.txt
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
+build-bin: deps $(BUILD)/Makefile
+	@cmake --build $(BUILD) -j $(JOBS) --target lianxin
+
 build-asan: deps $(ASAN)/Makefile
 	cmake --build $(ASAN) -j $(JOBS)
 
 # Create the database with a demo county the first time, then serve it.
-run: build
+run: build-bin
 	@scripts/run.sh $(BUILD)/lianxin $(DB) $(LISTEN) $(DEMO_HOUSEHOLDS)
 
 # Every test: unit tests and API tests, on the plain build and under ASan/UBSan.

@@ -6,9 +6,13 @@ if [ ! -f "$db" ]; then
   echo "Creating a demo county of $households households in $db ..."
   "$bin" --db "$db" demo --households "$households" --seed 1 --password 'Demo-2026!'
   echo
-  echo "Log in at http://$listen with any account above and the password Demo-2026!"
-  echo "(for example county / Demo-2026!); you will be asked to choose a new password."
+  echo "Every account above has the password Demo-2026! and must choose a new one at first login."
 fi
+echo
+echo "Lianxin serves http://$listen  (API under /api/v1, see docs/api.md). To log in:"
+echo "  curl -c cookies -H 'Content-Type: application/json' \\"
+echo "       -d '{\"username\":\"county\",\"password\":\"Demo-2026!\"}' http://$listen/api/v1/auth/login"
+echo
 web=()
 if [ -f web/dist/index.html ]; then web=(--web web/dist); fi
 exec "$bin" --db "$db" serve --listen "$listen" "${web[@]}"

@@ -134,7 +134,7 @@ static int add_user(int64_t county, const char *username, const char *role_s, in
     u.node_id = node;
     u.member_id = member;
     u.household_id = household;
-    u.must_change = must_change;
+    u.must_change = must_change && policy_get(store_db(), county, "password.change_at_first_login");
     if (!password) {
         one_time_password(pw);
         password = pw;
@@ -606,6 +606,9 @@ static int cmd_routes(void)
 int main(int argc, char **argv)
 {
     opts o = {DEFAULT_DB, NULL, {0}};
+    /* The database, its WAL, backups and exports are the county's data: not
+     * readable by other users of the machine. */
+    umask(077);
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc) {

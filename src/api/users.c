@@ -121,7 +121,7 @@ lx_status api_users_create(req *r)
     c.u.node_id = node;
     c.u.member_id = member;
     c.u.household_id = household;
-    c.u.must_change = 1;
+    c.u.must_change = (int)policy_get(store_db(), r->who.county_id, "password.change_at_first_login");
     temp_password(pw);
     if (crypto_password_hash(pw, c.u.pw_hash) != 0)
         return LX_EIO;
@@ -156,7 +156,8 @@ static lx_status flag_txn(void *arg, db *d)
         return req_fail(c->r, LX_EDENIED, "id",
                         "administrator accounts are managed on the server's command line");
     if (!strcmp(c->what, "reset"))
-        rc = users_set_password(d, c->id, c->hash, 1);
+        rc = users_set_password(d, c->id, c->hash,
+                                (int)policy_get(d, u.county_id, "password.change_at_first_login"));
     else
         rc = users_set_flag(d, c->id, "locked", !strcmp(c->what, "lock"));
     if (!rc)

@@ -325,11 +325,25 @@ out:
 
 /* ---- static files ---- */
 
+/* Shown at / until the web application is built (web/dist). */
+static const char placeholder_page[] =
+    "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+    "<title>连心 Lianxin</title><body style=\"font:18px/1.6 sans-serif;max-width:40em;margin:2em auto\">"
+    "<h1>连心 Lianxin</h1><p>服务器正在运行。网页应用尚未构建；接口位于 <code>/api/v1</code>"
+    "（见 docs/api.md）。</p><p>The server is running. The web application is not built yet; the API "
+    "is under <code>/api/v1</code> (see docs/api.md).</p></body></html>";
+
 static int serve_static(req *r)
 {
     char path[1024];
     const char *u = r->url;
     struct stat st;
+    if (!web_root && !strcmp(u, "/")) {
+        req_reply_raw(r, 200, "text/html; charset=utf-8", xstrdup(placeholder_page),
+                      sizeof placeholder_page - 1, NULL);
+        return 1;
+    }
     if (!web_root || strstr(u, ".."))
         return 0;
     if (!strcmp(u, "/") || !strchr(u + 1, '.'))
