@@ -139,6 +139,20 @@ static void add_search(qb *q, const resource *r, const char *text)
             qb_blob_copy(q, h, PII_HASH_LEN);
         }
     }
+    if (r->kind == RES_HOUSEHOLDS && *text) {
+        /* A whole address, exactly as registered (its keyed hash). */
+        lx_error e;
+        rval v;
+        arena *tmp = arena_new();
+        const field *f = &r->fields[record_field(r, "address")];
+        if (record_parse_text(f, text, 99991231, tmp, &v, &e) == LX_OK && !v.null) {
+            pii_hash("addr", v.s, h);
+            UNION();
+            qb_sql(q, "SELECT id FROM households WHERE address_h = ?");
+            qb_blob_copy(q, h, PII_HASH_LEN);
+        }
+        arena_free(tmp);
+    }
     if (!branches)
         qb_sql(q, "SELECT 0 WHERE 1 = 0");
     qb_sql(q, ")");

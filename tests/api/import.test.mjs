@@ -109,3 +109,28 @@ test('the template downloads as XLSX and a township cannot import into another t
   assert.equal(r.body.bad_rows, 1);
   assert.equal(r.body.issues[0].code, 'unknown_place');
 });
+
+test('a members ledger: units are found by name, unknown units and repeated phones explained', async () => {
+  const unit = (await c.get('/api/v1/units?limit=1')).body.items[0];
+  const head = '姓名,性别,联系电话,乡镇(街道),村(社区),组(网格),工作单位,职级,党员类别,特长\r\n';
+  const rows = [
+    ['刘一', '男', '13700137001', town.name, village.name, group.name, unit.name, '一般干部', '在职党员', '法律、农业技术'],
+    ['刘二', '女', '13700137001', town.name, village.name, '', '', '普通党员', '社区党员', ''],
+    ['刘三', '男', '', town.name, village.name, '', '不存在的单位', '一般干部', '在职党员', ''],
+    ['刘四', '男', '', town.name, village.name, '', '', '县长', '在职党员', ''],
+  ];
+  const body = head + rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
+  const send = (mode) => c.req('POST', `/api/v1/import/members?mode=${mode}`, body, { headers: { 'Content-Type': 'text/csv' } });
+  const dry = await send('dry_run');
+  assert.equal(dry.status, 200, dry.text);
+  const codes = dry.body.issues.map((i) => `${i.line}:${i.code}:${i.column}`).sort();
+  assert.deepEqual(codes, ['3:duplicate_in_file:联系电话', '4:unknown_unit:工作单位', '5:invalid:职级']);
+  const ok = await send('good_rows');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.created, 1);
+  const m = (await c.get(`/api/v1/members?q=${encodeURIComponent('刘一')}`)).body.items[0];
+  assert.equal(m.unit_id, unit.id);
+  assert.deepEqual(m.skills.sort(), ['agriculture', 'law']);
+  assert.equal(m.node_id, group.id);
+  assert.equal(m.phone, '137****7001');
+});

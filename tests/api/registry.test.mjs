@@ -71,6 +71,13 @@ test('a resident is created with a checked ID number, shown masked, stored encry
   assert.ok(trad.some((x) => x.id === r.body.id));
   const simp = (await c.get(`/api/v1/households?q=${encodeURIComponent('聂卫')}`)).body.items;
   assert.ok(simp.some((x) => x.id === h.body.id));
+  // the whole address finds the household, though it is stored encrypted
+  const byAddr = (await c.get(`/api/v1/households?q=${encodeURIComponent('幸福路88号')}`)).body.items;
+  assert.deepEqual(byAddr.map((x) => x.id), [h.body.id]);
+  assert.equal(h.body.address, '幸福路****'); // a short address keeps only its first half
+  // and the place name finds the households under it
+  const byPlace = (await c.get(`/api/v1/households?q=${encodeURIComponent(group.name)}&limit=500`)).body.items;
+  assert.ok(byPlace.some((x) => x.id === h.body.id));
   // unmasking needs a reason, and is audited
   assert.equal((await c.post(`/api/v1/residents/${r.body.id}/unmask`, {})).status, 400);
   const full = await c.post(`/api/v1/residents/${r.body.id}/unmask`, { reason: '核实身份' });
