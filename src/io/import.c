@@ -317,6 +317,8 @@ lx_status import_ledger(const principal *p, const char *addr, ledger_kind kind, 
         rc = store_txn(import_txn, &m);
         if (rc)
             goto out;
+        if (m.created_main + m.created_res > 10000)
+            db_analyze(d); /* a large import changes the planner's picture */
     }
     *out = report(&m, mode_names[mode]);
 out:

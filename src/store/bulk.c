@@ -456,6 +456,8 @@ lx_status bulk_demo(db *d, int64_t households, uint64_t seed, bulk_stats *stats)
         goto out;
     rc = db_commit(d);
     in_txn = 0;
+    if (!rc)
+        rc = db_analyze(d); /* fresh statistics for the planner */
     if (rc)
         goto out;
     L.st.county_id = L.county_id;

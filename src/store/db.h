@@ -63,6 +63,10 @@ void db_rollback(db *d); /* harmless when no transaction is open */
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db *d);
 
+/* Refresh the query planner's statistics (cheap: sampled). Call after bulk
+ * loads and at start, so lists and searches pick the right index. */
+lx_status db_analyze(db *d);
+
 /* Run the engine's own consistency check; LX_EIO with a log line if it fails. */
 lx_status db_check_integrity(db *d);
 

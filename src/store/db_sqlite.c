@@ -249,6 +249,12 @@ int64_t db_changes(db *d)
     return sqlite3_changes64(d->h);
 }
 
+lx_status db_analyze(db *d)
+{
+    /* analysis_limit samples each index, so this stays fast on a county. */
+    return db_exec(d, "PRAGMA analysis_limit=1000; ANALYZE;");
+}
+
 lx_status db_check_integrity(db *d)
 {
     db_stmt *st = NULL;

@@ -205,6 +205,16 @@ static const char *const migrations[] = {
     "CREATE INDEX audit_at ON audit(at);"
     "CREATE INDEX audit_user ON audit(user_id, at);"
     "{APPEND_ONLY audit};",
+
+    /* 2: scope indexes lead with the county, so that one county's subtree
+     * comes off the index in tree order without a sort. */
+    "DROP INDEX units_path; CREATE INDEX units_path ON units(county_id, path, id);"
+    "DROP INDEX orgs_path; CREATE INDEX orgs_path ON orgs(county_id, path, id);"
+    "DROP INDEX members_path; CREATE INDEX members_path ON members(county_id, path, id);"
+    "DROP INDEX households_path;"
+    "CREATE INDEX households_path ON households(county_id, path, id);"
+    "DROP INDEX residents_path; CREATE INDEX residents_path ON residents(county_id, path, id);"
+    "DROP INDEX nodes_path; CREATE INDEX nodes_path ON nodes(county_id, path, id);",
 };
 
 int migrate_latest(void)

@@ -90,7 +90,7 @@ static record *load_row(db_stmt *st, arena *a, const resource *r)
  * households also their residents' names and the places they are under; a
  * text that is an ID number or a phone number matches exactly through its
  * keyed hash. */
-static void add_search(qb *q, const resource *r, const char *text)
+static void add_search(qb *q, const resource *r, int64_t county_id, const char *text)
 {
     char norm[32];
     unsigned char h[PII_HASH_LEN];
@@ -106,16 +106,19 @@ static void add_search(qb *q, const resource *r, const char *text)
     qb_sql(q, " AND t.id IN (");
     if (keycol && *key) {
         UNION();
-        strbuf_addf(&q->sql, "SELECT id FROM %s WHERE 1 = 1", r->table);
+        strbuf_addf(&q->sql, "SELECT id FROM %s WHERE county_id = ?", r->table);
+        qb_int(q, county_id);
         qb_prefix(q, keycol, key);
     }
     if (r->kind == RES_HOUSEHOLDS && *key) {
         UNION();
-        qb_sql(q, "SELECT household_id FROM residents WHERE active = 1");
+        qb_sql(q, "SELECT household_id FROM residents WHERE county_id = ? AND active = 1");
+        qb_int(q, county_id);
         qb_prefix(q, "name_key", key);
         UNION();
-        qb_sql(q, "SELECT h2.id FROM nodes n JOIN households h2 ON h2.path >= n.path"
-                  " AND h2.path < n.path || '~' WHERE 1 = 1");
+        qb_sql(q, "SELECT h2.id FROM nodes n JOIN households h2 ON h2.county_id = n.county_id"
+                  " AND h2.path >= n.path AND h2.path < n.path || '~' WHERE n.county_id = ?");
+        qb_int(q, county_id);
         qb_prefix(q, "n.name_key", key);
     }
     if (idcard_normalize(text, norm) == 0 && idcard_check(norm, 99991231, &why) == LX_OK &&
@@ -205,13 +208,21 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
             qb_text(&q, v->s);
         }
     }
-    if (lq->q && *lq->q)
-        add_search(&q, r, lq->q);
-    if (lq->after > 0) {
+    /* A search comes in id order, driven by its (usually small) set of
+     * matches; a plain list in tree order (path, id), straight off the
+     * scope index. The cursor is the last id either way. */
+    int search = lq->q && *lq->q;
+    if (search)
+        add_search(&q, r, s->county_id, lq->q);
+    if (lq->after > 0 && search) {
         qb_sql(&q, " AND t.id > ?");
         qb_int(&q, lq->after);
+    } else if (lq->after > 0) {
+        strbuf_addf(&q.sql, " AND (t.path, t.id) > (SELECT c.path, c.id FROM %s c WHERE c.id = ?)",
+                    r->table);
+        qb_int(&q, lq->after);
     }
-    qb_sql(&q, " ORDER BY t.id LIMIT ?");
+    qb_sql(&q, search ? " ORDER BY t.id LIMIT ?" : " ORDER BY t.path, t.id LIMIT ?");
     qb_int(&q, limit + 1);
     rc = qb_prepare(&q, d, &st);
     if (rc)

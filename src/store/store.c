@@ -25,6 +25,8 @@ lx_status store_open(const char *path, const char *keypath, int create)
     rc = db_check_integrity(d);
     if (!rc)
         rc = migrate_up(d, NULL, NULL);
+    if (!rc)
+        rc = db_analyze(d);
     if (rc) {
         db_close(d);
         return rc;

@@ -143,3 +143,33 @@ test('an online backup holds no clear personal data and restores', async () => {
   const check = execFileSync('sqlite3', [out, 'PRAGMA integrity_check; SELECT count(*) > 0 FROM households;'], { encoding: 'utf8' });
   assert.equal(check.trim(), 'ok\n1');
 });
+
+test('walking a list page by page gives every record once, in tree order, searches too', async () => {
+  const walk = async (base) => {
+    const ids = []; let after = null;
+    for (let i = 0; i < 500; i++) {
+      const page = (await c.get(`${base}&limit=7${after ? `&after=${after}` : ''}`)).body;
+      ids.push(...page.items.map((h) => h.id));
+      if (!page.next) break;
+      after = page.next;
+    }
+    return ids;
+  };
+  const town = (await c.get('/api/v1/nodes?level=2&limit=1')).body.items[0];
+  const whole = (await c.get(`/api/v1/households?under=${town.id}&limit=500`)).body;
+  assert.equal(whole.next, null);
+  const paged = await walk(`/api/v1/households?under=${town.id}`);
+  assert.deepEqual(paged, whole.items.map((h) => h.id));
+  assert.equal(new Set(paged).size, paged.length);
+  // tree order: a village's households come together, groups in order
+  const groups = whole.items.map((h) => h.node_id);
+  const seen = new Set(); let last = null;
+  for (const g of groups) { if (g !== last) { assert.ok(!seen.has(g), 'a group comes back later'); seen.add(g); last = g; } }
+  const counts = {};
+  for (const h of whole.items) counts[h.head_name[0]] = (counts[h.head_name[0]] || 0) + 1;
+  const surname = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
+  const found = (await c.get(`/api/v1/households?q=${encodeURIComponent(surname)}&limit=500`)).body.items.map((h) => h.id);
+  const foundPaged = await walk(`/api/v1/households?q=${encodeURIComponent(surname)}`);
+  assert.deepEqual(foundPaged, found);
+  assert.ok(found.length > 7);
+});
