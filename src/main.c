@@ -52,6 +52,7 @@ static void usage(FILE *f)
           "  export    export a registry to XLSX\n"
           "  audit     verify the audit log's hash chain\n"
           "  routes    print the API route table as JSON\n"
+          "  policies  print the named policies and their defaults as JSON\n"
           "\n"
           "options:\n"
           "  --db FILE   the SQLite database (default " DEFAULT_DB ")\n"
@@ -589,6 +590,33 @@ static int cmd_export(opts *o, int argc, char **argv)
     return 0;
 }
 
+/* The policy table with its defaults, as JSON (for docs and administrators). */
+static int cmd_policies(void)
+{
+    size_t n;
+    const policy_def *t = policy_table(&n);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "key", t[i].key, "domain",
+                              t[i].domain == POLICY_SECURITY ? "security" : "work", "source",
+                              t[i].source, "doc", t[i].doc);
+        if (t[i].def_text) {
+            json_object_set_new(o, "default", json_string(t[i].def_text));
+            json_object_set_new(o, "max_length", json_integer(t[i].max));
+        } else {
+            json_object_set_new(o, "default", json_integer(t[i].def));
+            json_object_set_new(o, "min", json_integer(t[i].min));
+            json_object_set_new(o, "max", json_integer(t[i].max));
+        }
+        json_array_append_new(arr, o);
+    }
+    char *s = json_dumps(arr, JSON_INDENT(1));
+    puts(s);
+    free(s);
+    json_decref(arr);
+    return 0;
+}
+
 static int cmd_routes(void)
 {
     json_t *arr = json_array();
@@ -641,6 +669,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "import")) return cmd_import(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "export")) return cmd_export(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "routes")) return cmd_routes();
+    if (!strcmp(cmd, "policies")) return cmd_policies();
     fprintf(stderr, "lianxin: unknown command %s\n\n", cmd);
     usage(stderr);
     return 2;

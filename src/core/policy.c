@@ -3,29 +3,68 @@
 
 #include <string.h>
 
+#define N_(key, dom, def, min, max, src, doc) {key, dom, def, min, max, NULL, src, doc}
+#define T_(key, dom, def, maxlen, src, doc) {key, dom, 0, 0, maxlen, def, src, doc}
+
+/* The seed-002 service commitment (设岗定责: identity, service, promise). */
+#define COMMITMENT                                                                            \
+    "我是您的联系党员。服务内容：政策宣传、民情收集、矛盾调解、困难帮扶。"                          \
+    "服务承诺：有求必应、有难必帮、件件有回音。"
+
 static const policy_def table[] = {
-    {"password.min_length", POLICY_SECURITY, 8, 8, 64, "SPEC §4, 等保 GB/T 22239-2019",
-     "shortest password, in characters"},
-    {"password.min_classes", POLICY_SECURITY, 3, 1, 4, "SPEC §4, 等保",
-     "character classes required of 4 (lower, upper, digit, other)"},
-    {"password.max_age_days", POLICY_SECURITY, 90, 0, 3650, "SPEC §4, 等保",
-     "days before a password must be changed (0: never)"},
-    {"password.change_at_first_login", POLICY_SECURITY, 1, 0, 1, "SPEC §4, 等保",
-     "a new or reset account must change its password first"},
-    {"login.max_failures", POLICY_SECURITY, 5, 3, 20, "SPEC §4, 等保",
-     "failed logins (per account and per address) before a lock"},
-    {"login.lock_minutes", POLICY_SECURITY, 30, 1, 1440, "SPEC §4, 等保",
-     "minutes an account or address stays locked"},
-    {"session.idle_minutes", POLICY_SECURITY, 30, 5, 240, "SPEC §4, 等保",
-     "an idle session ends after this many minutes"},
-    {"session.absolute_hours", POLICY_SECURITY, 12, 1, 72, "SPEC §4",
-     "every session ends this many hours after login"},
-    {"audit.retention_days", POLICY_SECURITY, 184, 184, 3650, "SPEC §4 (≥ 184 days, 网络安全法)",
-     "days audit records are kept at least"},
-    {"liaison.quota", POLICY_WORK, 15, 1, 200, "ours: the seeds give no number",
-     "households a member liaises with at most (党员联户)"},
-    {"import.max_rows", POLICY_WORK, 1000000, 1, 5000000, "ours",
-     "rows one import may hold"},
+    N_("password.min_length", POLICY_SECURITY, 8, 8, 64, "SPEC §4, 等保 GB/T 22239-2019",
+     "shortest password, in characters"),
+    N_("password.min_classes", POLICY_SECURITY, 3, 1, 4, "SPEC §4, 等保",
+     "character classes required of 4 (lower, upper, digit, other)"),
+    N_("password.max_age_days", POLICY_SECURITY, 90, 0, 3650, "SPEC §4, 等保",
+     "days before a password must be changed (0: never)"),
+    N_("password.change_at_first_login", POLICY_SECURITY, 1, 0, 1, "SPEC §4, 等保",
+     "a new or reset account must change its password first"),
+    N_("login.max_failures", POLICY_SECURITY, 5, 3, 20, "SPEC §4, 等保",
+     "failed logins (per account and per address) before a lock"),
+    N_("login.lock_minutes", POLICY_SECURITY, 30, 1, 1440, "SPEC §4, 等保",
+     "minutes an account or address stays locked"),
+    N_("session.idle_minutes", POLICY_SECURITY, 30, 5, 240, "SPEC §4, 等保",
+     "an idle session ends after this many minutes"),
+    N_("session.absolute_hours", POLICY_SECURITY, 12, 1, 72, "SPEC §4",
+     "every session ends this many hours after login"),
+    N_("audit.retention_days", POLICY_SECURITY, 184, 184, 3650, "SPEC §4 (≥ 184 days, 网络安全法)",
+     "days audit records are kept at least"),
+    N_("liaison.quota", POLICY_WORK, 15, 1, 200, "ours: the seeds give no number",
+     "households a member liaises with at most (党员联户)"),
+    N_("import.max_rows", POLICY_WORK, 1000000, 1, 5000000, "ours",
+     "rows one import may hold"),
+    N_("assistance.quota.city_leader", POLICY_WORK, 5, 0, 50, "seed 001 结穷亲 (seed 003: 2)",
+       "households in difficulty a city-managed leader takes"),
+    N_("assistance.quota.county_leader", POLICY_WORK, 4, 0, 50, "seed 001 (seed 003: 2)",
+       "households in difficulty a county-managed leader takes"),
+    N_("assistance.quota.middle", POLICY_WORK, 3, 0, 50, "seed 001 (seed 003: 2)",
+       "households in difficulty a middle-level or section cadre takes"),
+    N_("assistance.quota.ordinary", POLICY_WORK, 2, 0, 50, "seed 001 (seed 003: 1)",
+       "households in difficulty an ordinary cadre takes"),
+    N_("assistance.quota.village_official", POLICY_WORK, 1, 0, 50, "seed 001 (seed 003: 1)",
+       "households in difficulty a college-graduate village official takes"),
+    N_("assistance.tags", POLICY_WORK, 0x21bf, 0, 0x3fff, "seeds 001, 003",
+       "bit mask of household tags (in vocab order) that call for an assistance cadre; default:"
+       " low-income, five-guarantee, registered poor, lonely elderly, left-behind child,"
+       " disabled, out of school, unemployed with labour, member in hardship. A difficulty"
+       " tier above none does too"),
+    N_("assign.weight.distance", POLICY_WORK, 10, 0, 1000, "ours (seed 002: nearest group first)",
+       "liaison cost of a household outside the member's own group"),
+    N_("assign.weight.rank", POLICY_WORK, 20, 0, 1000,
+       "ours (seed 003: hardest households to the highest ranks)",
+       "assistance cost per rank level between a cadre and the level the household's tier wants"),
+    N_("assign.weight.skill", POLICY_WORK, 5, 0, 1000, "ours (seed 003: skills to needs)",
+       "cost of a household whose needs the member has no skill for"),
+    N_("assign.weight.keep", POLICY_WORK, 15, 0, 1000, "ours",
+       "rebalance: the bonus for keeping a current pair (a household should not get a new"
+       " member every month)"),
+    T_("card.commitment", POLICY_WORK, COMMITMENT, 200, "seed 002 设岗定责",
+       "the service commitment printed on contact cards and door plates"),
+    T_("site.public_url", POLICY_WORK, "http://127.0.0.1:8080", 200, "ours",
+       "the address residents' phones reach the server at; the cards' QR codes point there"),
+    N_("resident.guess_limit", POLICY_SECURITY, 20, 5, 1000, "ours",
+       "wrong card links from one address in 10 minutes before it is refused for a while"),
 };
 
 const policy_def *policy_table(size_t *n)

@@ -11,8 +11,9 @@ typedef enum policy_domain { POLICY_SECURITY, POLICY_WORK } policy_domain;
 typedef struct policy_def {
     const char *key;        /* "password.min_length" */
     policy_domain domain;   /* who changes it */
-    int64_t def;            /* the default */
-    int64_t min, max;       /* accepted range */
+    int64_t def;            /* the default (whole-number policies) */
+    int64_t min, max;       /* accepted range; for text policies, of the length in characters */
+    const char *def_text;   /* the default of a text policy, or NULL for a number */
     const char *source;     /* where the default comes from: "等保 (GB/T 22239-2019)", "ours" */
     const char *doc;        /* one line saying what it governs */
 } policy_def;

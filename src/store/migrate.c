@@ -215,6 +215,105 @@ static const char *const migrations[] = {
     "CREATE INDEX households_path ON households(county_id, path, id);"
     "DROP INDEX residents_path; CREATE INDEX residents_path ON residents(county_id, path, id);"
     "DROP INDEX nodes_path; CREATE INDEX nodes_path ON nodes(county_id, path, id);",
+
+    /* 3: pairing (SPEC C2), contact cards (C3), the resident page (C9) */
+    "ALTER TABLE pairings ADD COLUMN source TEXT NOT NULL DEFAULT 'manual';"
+    "ALTER TABLE pairings ADD COLUMN run_id INTEGER;"
+    "ALTER TABLE pairings ADD COLUMN reason TEXT;"
+    "ALTER TABLE pairings ADD COLUMN created_by INTEGER;"
+    "ALTER TABLE pairings ADD COLUMN end_reason TEXT;"
+    "ALTER TABLE pairings ADD COLUMN ended_by INTEGER;"
+    /* one active pairing per household and layer */
+    "CREATE UNIQUE INDEX pairings_active ON pairings(household_id, layer) WHERE ended_at IS NULL;"
+    "CREATE INDEX pairings_member_layer ON pairings(member_id, layer, ended_at);"
+    /* a member's own quotas, over the county's policy (NULL: the policy) */
+    "ALTER TABLE members ADD COLUMN liaison_quota INTEGER;"
+    "ALTER TABLE members ADD COLUMN assist_quota INTEGER;"
+    /* who to call at a place: printed on the cards */
+    "ALTER TABLE nodes ADD COLUMN contact_name TEXT;"
+    "ALTER TABLE nodes ADD COLUMN contact_phone_enc {BLOB};"
+    "ALTER TABLE nodes ADD COLUMN contact_phone_h {BLOB};"
+    /* bumped by every change of pairings: a planned run applies only onto
+     * the state it was planned from */
+    "ALTER TABLE counties ADD COLUMN pairing_seq INTEGER NOT NULL DEFAULT 0;"
+
+    /* units paired with villages (单位联村, seeds 001, 003) */
+    "CREATE TABLE unit_villages ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  created_by INTEGER,"
+    "  started_at INTEGER NOT NULL,"
+    "  ended_at INTEGER);"
+    "CREATE UNIQUE INDEX unit_villages_active ON unit_villages(unit_id, node_id) WHERE ended_at IS NULL;"
+    "CREATE INDEX unit_villages_path ON unit_villages(county_id, path);"
+
+    /* assistance tasks (C6 extends them); an assistance pairing with open
+     * tasks cannot be ended (seed 003) */
+    "CREATE TABLE assistance_tasks ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  pairing_id INTEGER NOT NULL REFERENCES pairings(id),"
+    "  household_id INTEGER NOT NULL REFERENCES households(id),"
+    "  path TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'open',"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  closed_at INTEGER);"
+    "CREATE INDEX assistance_tasks_pairing ON assistance_tasks(pairing_id, status);"
+
+    /* contact points (联系点, seed 003): a leader adopts a branch */
+    "CREATE TABLE contact_points ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  kind TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  created_by INTEGER,"
+    "  started_at INTEGER NOT NULL,"
+    "  ended_at INTEGER);"
+    "CREATE UNIQUE INDEX contact_points_active ON contact_points(member_id, kind) WHERE ended_at IS NULL;"
+    "CREATE INDEX contact_points_path ON contact_points(county_id, path);"
+
+    /* automatic assignment runs: planned, then applied */
+    "CREATE TABLE assign_runs ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  layer TEXT NOT NULL,"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  rebalance INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  base_seq INTEGER NOT NULL,"
+    "  stats TEXT,"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  applied_at INTEGER);"
+    "CREATE TABLE assign_plan ("
+    "  run_id INTEGER NOT NULL REFERENCES assign_runs(id),"
+    "  household_id INTEGER NOT NULL,"
+    "  old_member INTEGER,"
+    "  new_member INTEGER,"
+    "  change TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, household_id));"
+
+    /* the per-household secret behind the card's QR code (stored by hash) */
+    "CREATE TABLE card_tokens ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  household_id INTEGER NOT NULL REFERENCES households(id),"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  token_enc {BLOB} NOT NULL,"
+    "  issued_by INTEGER,"
+    "  issued_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER);"
+    "CREATE UNIQUE INDEX card_tokens_active ON card_tokens(household_id) WHERE revoked_at IS NULL;",
 };
 
 int migrate_latest(void)

@@ -1,5 +1,6 @@
 /* policies.c -- policy values, cached in process. */
 #include "store/policies.h"
+#include "core/utf8.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -30,8 +31,8 @@ int64_t policy_get(db *d, int64_t county_id, const char *key)
     int64_t v, now = lx_now();
     db_stmt *st = NULL;
     int row = 0;
-    if (!def)
-        BUG("unknown policy key");
+    if (!def || def->def_text)
+        BUG("unknown policy key, or a text policy read as a number");
     pthread_mutex_lock(&lock);
     for (int i = 0; i < ncache; i++)
         if (cache[i].county == county_id && cache[i].key == def->key && now - cache[i].at < 30) {
@@ -58,22 +59,18 @@ int64_t policy_get(db *d, int64_t county_id, const char *key)
     return v;
 }
 
-lx_status policy_set(db *d, int64_t county_id, const char *key, int64_t value, int64_t user_id)
+/* Write one value (text) of a policy, replacing the county's old one. */
+static lx_status store_value(db *d, int64_t county_id, const char *key, const char *text,
+                             int64_t user_id)
 {
-    const policy_def *def = policy_find(key);
     db_stmt *st = NULL;
-    char text[32];
-    lx_status rc;
-    if (!def || value < def->min || value > def->max)
-        return LX_EINVAL;
-    rc = db_prepare(d, "INSERT INTO policies (county_id, key, value, updated_at, updated_by)"
-                       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (county_id, key) DO UPDATE SET"
-                       " value = excluded.value, updated_at = excluded.updated_at,"
-                       " updated_by = excluded.updated_by",
-                    &st);
+    lx_status rc = db_prepare(d, "INSERT INTO policies (county_id, key, value, updated_at, updated_by)"
+                                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (county_id, key) DO UPDATE SET"
+                                 " value = excluded.value, updated_at = excluded.updated_at,"
+                                 " updated_by = excluded.updated_by",
+                              &st);
     if (rc)
         return rc;
-    snprintf(text, sizeof text, "%lld", (long long)value);
     db_bind_int(st, 1, county_id);
     db_bind_text(st, 2, key);
     db_bind_text(st, 3, text);
@@ -83,4 +80,41 @@ lx_status policy_set(db *d, int64_t county_id, const char *key, int64_t value, i
     db_done(st);
     policy_cache_clear();
     return rc;
+}
+
+lx_status policy_set(db *d, int64_t county_id, const char *key, int64_t value, int64_t user_id)
+{
+    const policy_def *def = policy_find(key);
+    char text[32];
+    if (!def || def->def_text || value < def->min || value > def->max)
+        return LX_EINVAL;
+    snprintf(text, sizeof text, "%lld", (long long)value);
+    return store_value(d, county_id, key, text, user_id);
+}
+
+void policy_get_text(db *d, int64_t county_id, const char *key, char *buf, size_t len)
+{
+    const policy_def *def = policy_find(key);
+    db_stmt *st = NULL;
+    int row = 0;
+    if (!def || !def->def_text)
+        BUG("unknown text policy");
+    snprintf(buf, len, "%s", def->def_text);
+    if (db_prepare(d, "SELECT value FROM policies WHERE county_id = ? AND key = ?", &st) == LX_OK) {
+        db_bind_int(st, 1, county_id);
+        db_bind_text(st, 2, key);
+        if (db_step(st, &row) == LX_OK && row)
+            snprintf(buf, len, "%s", db_col_text(st, 0));
+    }
+    db_done(st);
+}
+
+lx_status policy_set_text(db *d, int64_t county_id, const char *key, const char *value,
+                          int64_t user_id)
+{
+    const policy_def *def = policy_find(key);
+    if (!def || !def->def_text || !utf8_valid(value, strlen(value)) ||
+        (int64_t)utf8_chars(value) > def->max)
+        return LX_EINVAL;
+    return store_value(d, county_id, key, value, user_id);
 }

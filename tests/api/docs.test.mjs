@@ -14,3 +14,15 @@ test('the API reference lists exactly the routes of the server', () => {
   for (const r of served) assert.ok(documented.includes(r), `docs/api.md lacks ${r}`);
   for (const d of documented) assert.ok(served.includes(d), `docs/api.md names ${d}, which the server does not have`);
 });
+
+test('docs/policies.md lists every policy the server has', async () => {
+  const { startServer, Client } = await import('./lib.mjs');
+  const srv = await startServer({ households: 100 });
+  try {
+    const c = await new Client(srv.base).loginReady('county');
+    const items = (await c.get('/api/v1/policies')).body.items;
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/policies.md', import.meta.url)), 'utf8');
+    assert.ok(items.length > 15);
+    for (const p of items) assert.ok(doc.includes('`' + p.key + '`'), `docs/policies.md lacks ${p.key}`);
+  } finally { await srv.stop(); }
+});

@@ -182,8 +182,43 @@ static void test_a_county_that_changed_nothing_gets_the_defaults(void **state)
     db *d = store_db();
     size_t n = 0;
     const policy_def *t = policy_table(&n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(policy_get(d, 1, t[i].key), t[i].def);
+    char buf[1024];
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].def_text) {
+            policy_get_text(d, 1, t[i].key, buf, sizeof buf);
+            assert_string_equal(buf, t[i].def_text);
+        } else {
+            assert_int_equal(policy_get(d, 1, t[i].key), t[i].def);
+        }
+    }
+}
+
+static void test_a_text_policy_changes_within_its_length_only(void **state)
+{
+    (void)state;
+    db *d = store_db();
+    char buf[1024];
+    const policy_def *def = policy_find("card.commitment");
+    assert_non_null(def);
+    assert_non_null(def->def_text);
+    assert_int_equal(db_begin(d), LX_OK);
+    assert_int_equal(policy_set_text(d, 1, "card.commitment", "有事请找我", 1), LX_OK);
+    assert_int_equal(db_commit(d), LX_OK);
+    policy_get_text(d, 1, "card.commitment", buf, sizeof buf);
+    assert_string_equal(buf, "有事请找我");
+    char longer[1024];
+    size_t k = 0;
+    for (int i = 0; i <= def->max; i++)
+        k += (size_t)snprintf(longer + k, sizeof longer - k, "%s", "字");
+    assert_int_equal(db_begin(d), LX_OK);
+    assert_int_equal(policy_set_text(d, 1, "card.commitment", longer, 1), LX_EINVAL);
+    assert_int_equal(policy_set_text(d, 1, "liaison.quota", "12", 1), LX_EINVAL);
+    assert_int_equal(policy_set(d, 1, "card.commitment", 3, 1), LX_EINVAL);
+    db_rollback(d);
+    policy_get_text(d, 1, "card.commitment", buf, sizeof buf);
+    assert_string_equal(buf, "有事请找我");
+    policy_get_text(d, 2, "card.commitment", buf, sizeof buf);
+    assert_string_equal(buf, def->def_text);
 }
 
 static void test_a_changed_policy_reads_back_changed_and_only_in_that_county(void **state)
@@ -249,6 +284,8 @@ int main(void)
         cmocka_unit_test(test_audit_records_cannot_be_kept_less_than_184_days),
         cmocka_unit_test(test_every_policy_names_its_source_and_says_what_it_governs),
         cmocka_unit_test(test_an_unknown_policy_is_not_found),
+        cmocka_unit_test_setup_teardown(test_a_text_policy_changes_within_its_length_only,
+                                        store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_a_county_that_changed_nothing_gets_the_defaults,
                                         store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(
