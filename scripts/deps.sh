@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD_PKGS=(build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libopencc-dev
-  libcmocka-dev libopencc-data)
+  libcmocka-dev libopencc-data liblemon-dev libqrencode-dev)
 # Extra packages used only by benchmarks (bench/).
 BENCH_PKGS=(wrk hyperfine nginx-light)
 

@@ -66,18 +66,18 @@ typedef struct mb_entry {
  * members are grouped by part and sorted by id within it, so the network of
  * a part depends on the input's content, not on its order. */
 typedef struct problem {
-    assign_layer layer;       /* which layer */
-    const assign_weights *w;  /* borrowed from the caller */
-    int rebalance;            /* reconsider current pairs */
-    size_t nparts;            /* parts 0..nparts-1 */
-    hh_entry *hs;             /* households, by part then id */
-    size_t *hstart;           /* part p's households are hs[hstart[p] .. hstart[p+1]) */
-    mb_entry *ms;             /* member entries, by part then id */
-    size_t *mstart;           /* part p's members are ms[mstart[p] .. mstart[p+1]) */
-    int32_t *room;            /* ms[j]'s quota left for households in the network */
-    size_t *res;              /* per hs[i]: the ms index of its member, or NO_ENTRY */
-    int64_t *res_id;          /* per hs[i]: its member id after the run, or 0 */
-    int64_t *part_cost;       /* per part: the optimum of its network (checked in debug) */
+    assign_layer layer;      /* which layer */
+    const assign_weights *w; /* borrowed from the caller */
+    int rebalance;           /* reconsider current pairs */
+    size_t nparts;           /* parts 0..nparts-1 */
+    hh_entry *hs;            /* households, by part then id */
+    size_t *hstart;          /* part p's households are hs[hstart[p] .. hstart[p+1]) */
+    mb_entry *ms;            /* member entries, by part then id */
+    size_t *mstart;          /* part p's members are ms[mstart[p] .. mstart[p+1]) */
+    int32_t *room;           /* ms[j]'s quota left for households in the network */
+    size_t *res;             /* per hs[i]: the ms index of its member, or NO_ENTRY */
+    int64_t *res_id;         /* per hs[i]: its member id after the run, or 0 */
+    int64_t *part_cost;      /* per part: the optimum of its network (checked in debug) */
 } problem;
 
 static int cmp_i64(int64_t a, int64_t b)
@@ -156,8 +156,8 @@ static lx_status check_input(const assign_household *households, size_t nh,
     }
     for (size_t j = 0; j < nm; j++) {
         const assign_member *m = &members[j];
-        if (m->part < 0 || (size_t)m->part >= limit || m->rank < 0 || m->rank > 3 ||
-            m->quota < 0 || m->id <= 0)
+        if (m->part < 0 || (size_t)m->part >= limit || m->rank < 0 || m->rank > 3 || m->quota < 0 ||
+            m->id <= 0)
             return LX_EINVAL;
     }
     return LX_OK;
@@ -252,14 +252,14 @@ static void problem_release(problem *pb)
  * the sink (1, cost 0). The source supplies every free household and the sink
  * takes them all, so the flow always exists. The buffers are reused. */
 typedef struct net {
-    size_t *mem;        /* ms index of each member node */
-    size_t *hh;         /* hs index of each household node */
-    int nm, nh;         /* members with room, free households */
-    int n_nodes;        /* 2 + nm + nh */
-    int n_arcs;         /* nm + nm * nh + 2 * nh */
-    int64_t *supply;    /* per node */
-    int *from, *to;     /* per arc */
-    int64_t *cap, *cost, *flow; /* per arc */
+    size_t *mem;                               /* ms index of each member node */
+    size_t *hh;                                /* hs index of each household node */
+    int nm, nh;                                /* members with room, free households */
+    int n_nodes;                               /* 2 + nm + nh */
+    int n_arcs;                                /* nm + nm * nh + 2 * nh */
+    int64_t *supply;                           /* per node */
+    int *from, *to;                            /* per arc */
+    int64_t *cap, *cost, *flow;                /* per arc */
     size_t mem_cap, hh_cap, node_cap, arc_cap; /* allocated lengths */
 } net;
 
@@ -275,16 +275,18 @@ static void net_release(net *n)
     free(n->flow);
 }
 
-static void grow(void **p, size_t *have, size_t want, size_t elem)
+/* p, or a fresh allocation of at least `want` elements of `elem` bytes if
+ * *have is less (the old contents are not kept). */
+static void *ensure(void *p, size_t *have, size_t want, size_t elem)
 {
     if (want <= *have)
-        return;
+        return p;
     size_t n = *have ? *have : 64;
     while (n < want)
         n *= 2;
-    free(*p);
-    *p = xmalloc(n * elem);
+    free(p);
     *have = n;
+    return xmalloc(n * elem);
 }
 
 /* Build part p's network into n. LX_EINVAL if it has more than INT_MAX arcs. */
@@ -292,12 +294,8 @@ static lx_status net_build(net *n, const problem *pb, size_t p)
 {
     size_t h0 = pb->hstart[p], h1 = pb->hstart[p + 1];
     size_t m0 = pb->mstart[p], m1 = pb->mstart[p + 1];
-    size_t want_mem = m1 - m0 + 1, want_hh = h1 - h0 + 1;
-    size_t cap_mem = n->mem_cap, cap_hh = n->hh_cap;
-    grow((void **)&n->mem, &cap_mem, want_mem, sizeof *n->mem);
-    grow((void **)&n->hh, &cap_hh, want_hh, sizeof *n->hh);
-    n->mem_cap = cap_mem;
-    n->hh_cap = cap_hh;
+    n->mem = ensure(n->mem, &n->mem_cap, m1 - m0 + 1, sizeof *n->mem);
+    n->hh = ensure(n->hh, &n->hh_cap, h1 - h0 + 1, sizeof *n->hh);
 
     n->nm = n->nh = 0;
     for (size_t i = h0; i < h1; i++)
@@ -314,16 +312,18 @@ static lx_status net_build(net *n, const problem *pb, size_t p)
         return LX_EINVAL;
     n->n_nodes = (int)nodes;
     n->n_arcs = (int)arcs;
-    size_t node_cap = n->node_cap, arc_cap = n->arc_cap;
-    grow((void **)&n->supply, &node_cap, nodes, sizeof *n->supply);
-    n->node_cap = node_cap;
+    n->supply = ensure(n->supply, &n->node_cap, nodes, sizeof *n->supply);
     if (arcs > n->arc_cap) {
-        size_t c;
-        c = arc_cap, grow((void **)&n->from, &c, arcs, sizeof *n->from);
-        c = arc_cap, grow((void **)&n->to, &c, arcs, sizeof *n->to);
-        c = arc_cap, grow((void **)&n->cap, &c, arcs, sizeof *n->cap);
-        c = arc_cap, grow((void **)&n->cost, &c, arcs, sizeof *n->cost);
-        c = arc_cap, grow((void **)&n->flow, &c, arcs, sizeof *n->flow);
+        size_t c = n->arc_cap;
+        n->from = ensure(n->from, &c, arcs, sizeof *n->from);
+        c = n->arc_cap;
+        n->to = ensure(n->to, &c, arcs, sizeof *n->to);
+        c = n->arc_cap;
+        n->cap = ensure(n->cap, &c, arcs, sizeof *n->cap);
+        c = n->arc_cap;
+        n->cost = ensure(n->cost, &c, arcs, sizeof *n->cost);
+        c = n->arc_cap;
+        n->flow = ensure(n->flow, &c, arcs, sizeof *n->flow);
         n->arc_cap = c;
     }
 
@@ -391,9 +391,9 @@ static lx_status solve_part(net *n, problem *pb, size_t p)
 
 /* What the workers share: the next part to take, and the first failure. */
 typedef struct pool {
-    problem *pb;          /* the problem; each part's results are written by one worker */
-    atomic_size_t next;   /* the next part to solve */
-    atomic_int failed;    /* the first status that was not LX_OK */
+    problem *pb;        /* the problem; each part's results are written by one worker */
+    atomic_size_t next; /* the next part to solve */
+    atomic_int failed;  /* the first status that was not LX_OK */
 } pool;
 
 static void *worker(void *arg)
@@ -421,6 +421,8 @@ static lx_status solve_all(problem *pb, int threads)
     pl.pb = pb;
     atomic_init(&pl.next, 0);
     atomic_init(&pl.failed, 0);
+    if (threads < 1)
+        threads = 1;
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     if ((size_t)threads > pb->nparts)
@@ -588,10 +590,10 @@ lx_status assign_greedy(assign_layer layer, const assign_household *households, 
 
 /* A buffered writer to the caller's callback. */
 typedef struct out_buf {
-    char buf[1 << 16];                              /* pending text */
-    size_t len;                                     /* bytes pending */
+    char buf[1 << 16];                                 /* pending text */
+    size_t len;                                        /* bytes pending */
     void (*write)(void *ctx, const char *s, size_t n); /* the caller's sink */
-    void *ctx;                                      /* its context */
+    void *ctx;                                         /* its context */
 } out_buf;
 
 static void out_flush(out_buf *o)

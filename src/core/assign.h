@@ -36,6 +36,7 @@ typedef struct assign_member {
 } assign_member;
 
 /* Cost weights: named policies (assign.weight.*), all >= 0. */
+#define ASSIGN_WEIGHT_MAX 1000000000 /* the largest weight accepted, so sums fit in int64_t */
 typedef struct assign_weights {
     int64_t distance;   /* liaison: a household outside the member's own group */
     int64_t rank;       /* assistance: per level between the member's rank and the tier's wanted rank */
@@ -63,6 +64,12 @@ typedef struct assign_stats {
     int64_t objective;     /* total cost of the assignment (without uncovered penalties) */
     int64_t distance_sum;  /* liaison: households paired outside their member's group */
     int32_t parts;         /* independent parts solved */
+    /* Added for the benchmarks and tests: */
+    int64_t penalty;       /* sum of the uncovered households' penalties (assign_uncovered_penalty) */
+    int64_t flow_cost;     /* the optimum of the flow: over the households free to be assigned
+                              (all with rebalance, else those without a member), the cost of
+                              each pair less the keep bonus on a kept current pair, plus
+                              `penalty`; equals the min cost of assign_write_dimacs's network */
 } assign_stats;
 
 /* Solve. households[nh] and members[nm] may come in any order; results[nh]
@@ -71,13 +78,30 @@ typedef struct assign_stats {
  * households without a member are assigned; with it, every pair of the
  * parts is reconsidered and keeping a pair earns weights->keep. Same input,
  * same output, whatever `threads` (1..8: parts are solved in parallel).
- * LX_EINVAL if an entry refers to a part out of range; LX_ENOMEM never (aborts). */
+ * LX_EINVAL if an entry refers to a part out of range; LX_ENOMEM never (aborts).
+ *
+ * In detail: parts are 0 .. max(part); a part outside 0 .. nh+nm-1, a tier
+ * or rank outside 0..3, a negative quota, a member id <= 0, a weight outside
+ * 0..ASSIGN_WEIGHT_MAX, NULL arrays with a count, a NULL `results` with
+ * nh > 0, or a part with more than INT_MAX arcs in its network (members x
+ * households) is LX_EINVAL. `stats` may be NULL. Each part is the network of
+ * SPEC C2: covering a household always beats leaving it uncovered, and when
+ * members are short the hardest tiers are covered first (see
+ * assign_uncovered_penalty); among equal optima the choice is fixed by the
+ * ids. Without `rebalance` a member's pairs kept beyond their quota give them
+ * nothing new, and a kept pair with a member who is no entry of the part stays
+ * as it is (counted covered and kept, adding no cost). stats->parts counts the
+ * parts holding at least one household. */
 lx_status assign_solve(assign_layer layer, const assign_household *households, size_t nh,
                        const assign_member *members, size_t nm, const assign_weights *w,
                        int rebalance, int threads, assign_result *results, assign_stats *stats);
 
 /* The same problem solved by a plain greedy pass (hardest households first,
- * each to the cheapest member with room), for comparison in the benchmarks. */
+ * each to the cheapest member with room), for comparison in the benchmarks.
+ * Households go by tier (hardest first) then id; each takes the member entry
+ * of its part with room whose cost (less the keep bonus for its current
+ * member when rebalancing) is least, ties to the smaller member id. Same
+ * errors (less the network size limit) and keep semantics as assign_solve. */
 lx_status assign_greedy(assign_layer layer, const assign_household *households, size_t nh,
                         const assign_member *members, size_t nm, const assign_weights *w,
                         int rebalance, assign_result *results, assign_stats *stats);
@@ -87,9 +111,25 @@ lx_status assign_greedy(assign_layer layer, const assign_household *households, 
 int64_t assign_cost(assign_layer layer, const assign_household *h, const assign_member *m,
                     const assign_weights *w);
 
+/* The cost of leaving a household of this tier (clamped to 0..3) uncovered:
+ * BIG * (1 + tier), where BIG is one more than the dearest pair the weights
+ * allow plus the keep bonus (liaison: distance + skill + keep + 1;
+ * assistance: 3 * rank + skill + keep + 1). So the optimum covers as many
+ * households as the members' room allows, prefers covering a harder household
+ * to an easier one whatever the pair costs, and only then minimises the costs.
+ * For tests and the benchmarks, which compare optima including penalties. */
+int64_t assign_uncovered_penalty(assign_layer layer, const assign_weights *w, int32_t tier);
+
 /* Write the whole problem (all parts as one network) in DIMACS min-cost-flow
  * format ("p min ...", "n", "a" lines) through `write(ctx, text, len)`, for
- * solving it whole with another solver in the benchmarks. */
+ * solving it whole with another solver in the benchmarks.
+ *
+ * Node 1 is the shared source (supplying every free household), node 2 the
+ * shared sink; then, part by part, the members with room and the free
+ * households of the part, each by id. The arcs are those of assign_solve's
+ * networks, so the optimum equals assign_solve's stats->flow_cost. Text is
+ * handed out in chunks of up to 64 KiB. Same errors as assign_solve, and
+ * LX_EINVAL if `write` is NULL. */
 lx_status assign_write_dimacs(assign_layer layer, const assign_household *households, size_t nh,
                               const assign_member *members, size_t nm, const assign_weights *w,
                               int rebalance, void (*write)(void *ctx, const char *s, size_t n),

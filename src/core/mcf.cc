@@ -12,7 +12,8 @@
 #include <utility>
 #include <vector>
 
-namespace {
+namespace
+{
 
 typedef lemon::StaticDigraph Graph;
 typedef lemon::NetworkSimplex<Graph, int64_t, int64_t> Simplex;
@@ -46,7 +47,8 @@ int solve(int n_nodes, const int64_t *supply, int n_arcs, const int *from, const
         sup[g.node(i)] = supply[i];
 
     Simplex ns(g);
-    ns.upperMap(upper).costMap(unit).supplyMap(sup).supplyType(Simplex::EQ);
+    // With supplies summing to zero, LEMON's default (GEQ) constraints are equalities.
+    ns.upperMap(upper).costMap(unit).supplyMap(sup);
     switch (ns.run()) {
     case Simplex::OPTIMAL:
         break;
@@ -65,11 +67,16 @@ int solve(int n_nodes, const int64_t *supply, int n_arcs, const int *from, const
 } // namespace
 
 extern "C" int mcf_solve(int n_nodes, const int64_t *supply, int n_arcs, const int *from,
-                         const int *to, const int64_t *cap, const int64_t *cost,
-                         int64_t *flow_out, int64_t *total_cost_out)
+                         const int *to, const int64_t *cap, const int64_t *cost, int64_t *flow_out,
+                         int64_t *total_cost_out)
 {
     if (n_nodes < 0 || n_arcs < 0 || (n_nodes > 0 && !supply) ||
         (n_arcs > 0 && (!from || !to || !cap || !cost || !flow_out)))
+        return -1;
+    int64_t sum = 0;
+    for (int i = 0; i < n_nodes; i++)
+        sum += supply[i];
+    if (sum != 0)
         return -1;
     for (int k = 0; k < n_arcs; k++)
         if (from[k] < 0 || from[k] >= n_nodes || to[k] < 0 || to[k] >= n_nodes || cap[k] < 0)

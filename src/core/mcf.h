@@ -16,11 +16,11 @@ extern "C" {
  * On success flow_out[k] (n_arcs entries, owned by the caller) holds the flow
  * on arc k and *total_cost_out (if not NULL) the total cost. Returns 0 if an
  * optimal flow was found, 1 if the problem is infeasible, 2 if it is unbounded,
- * -1 on bad arguments (a node out of range, a negative capacity). Out of memory
+ * -1 on bad arguments (a node out of range, a negative capacity, supplies
+ * that do not sum to zero). Out of memory
  * aborts. Costs times flows must fit in int64_t. */
 int mcf_solve(int n_nodes, const int64_t *supply, int n_arcs, const int *from, const int *to,
-              const int64_t *cap, const int64_t *cost, int64_t *flow_out,
-              int64_t *total_cost_out);
+              const int64_t *cap, const int64_t *cost, int64_t *flow_out, int64_t *total_cost_out);
 
 #ifdef __cplusplus
 }
