@@ -7,6 +7,7 @@
 #include "io/export.h"
 #include "io/import.h"
 #include "store/policies.h"
+#include "store/pairing.h"
 #include "util/fileio.h"
 #include "store/record.h"
 #include "store/registry.h"
@@ -49,6 +50,7 @@ static void usage(FILE *f)
           "  backup    copy the live database to a file (online)\n"
           "  restore   replace the database with a backup (server stopped)\n"
           "  import    check and import a ledger (CSV/XLSX); --template writes the template\n"
+          "  assign    pair members with households by the optimiser (--dry-run to look first)\n"
           "  export    export a registry to XLSX\n"
           "  audit     verify the audit log's hash chain\n"
           "  routes    print the API route table as JSON\n"
@@ -590,6 +592,92 @@ static int cmd_export(opts *o, int argc, char **argv)
     return 0;
 }
 
+static lx_status assign_apply_txn(void *ctx, db *d)
+{
+    void **a = ctx;
+    return pairing_apply(d, a[0], "cli", *(int64_t *)a[1], a[2], a[3]);
+}
+
+static int cmd_assign(opts *o, int argc, char **argv)
+{
+    const char *layer_s = "liaison";
+    long long node = 0;
+    int dry = 0, rebalance = 0, threads = 2;
+    static const struct option lo[] = {{"layer", required_argument, 0, 'l'},
+                                       {"node", required_argument, 0, 'n'},
+                                       {"dry-run", no_argument, 0, 'd'},
+                                       {"rebalance", no_argument, 0, 'r'},
+                                       {"threads", required_argument, 0, 't'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "l:n:drt:h", lo, NULL)) != -1) {
+        if (c == 'l') {
+            layer_s = optarg;
+        } else if (c == 'n') {
+            node = strtoll(optarg, NULL, 10);
+        } else if (c == 'd') {
+            dry = 1;
+        } else if (c == 'r') {
+            rebalance = 1;
+        } else if (c == 't') {
+            threads = atoi(optarg);
+        } else {
+            printf("usage: lianxin assign --layer liaison|assistance [--node ID] [--dry-run]"
+                   " [--rebalance] [--threads N]\n"
+                   "Pair members with households under a place (the county by default) with the\n"
+                   "optimiser. Prints what the run changes; applies it unless --dry-run. Current\n"
+                   "pairs are kept unless --rebalance.\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    int layer = pairing_layer_parse(layer_s);
+    if (layer < 0 || threads < 1 || threads > 8) {
+        fprintf(stderr, "lianxin: --layer is liaison or assistance; --threads 1 to 8\n");
+        return 2;
+    }
+    cli_identity id;
+    int rc = 1;
+    json_t *run = NULL;
+    if (open_store(o, 0) || cli_as_county(&id))
+        goto out;
+    db *d = store_db();
+    record *n = NULL;
+    scope s = scope_for(&id.who, RES_NODES);
+    arena *a = arena_new();
+    if (registry_get(d, a, record_resource(RES_NODES), &s, node ? node : id.who.node_id, &n)) {
+        fprintf(stderr, "lianxin: no such place %lld\n", node);
+        arena_free(a);
+        goto out;
+    }
+    int64_t run_id = 0, applied = 0;
+    lx_error e = {0};
+    if (pairing_plan(d, &id.who, (assign_layer)layer, n->id, n->path, rebalance, threads,
+                     &run_id, &e) != LX_OK ||
+        pairing_run_get(d, &id.who, run_id, &run) != LX_OK) {
+        fprintf(stderr, "lianxin: %s\n", e.message[0] ? e.message : "the run failed");
+        arena_free(a);
+        goto out;
+    }
+    arena_free(a);
+    if (!dry) {
+        void *args[] = {&id.who, &run_id, &applied, &e};
+        if (store_txn(assign_apply_txn, args) != LX_OK) {
+            fprintf(stderr, "lianxin: %s\n", e.message[0] ? e.message : "applying failed");
+            goto out;
+        }
+        json_object_set_new(run, "status", json_string("applied"));
+        json_object_set_new(run, "changes_applied", json_integer(applied));
+    }
+    char *text = json_dumps(run, JSON_INDENT(1));
+    puts(text);
+    free(text);
+    rc = 0;
+out:
+    json_decref(run);
+    store_close();
+    return rc;
+}
+
 /* The policy table with its defaults, as JSON (for docs and administrators). */
 static int cmd_policies(void)
 {
@@ -667,6 +755,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "restore")) return cmd_restore(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "audit")) return cmd_audit(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "import")) return cmd_import(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "assign")) return cmd_assign(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "export")) return cmd_export(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "routes")) return cmd_routes();
     if (!strcmp(cmd, "policies")) return cmd_policies();

@@ -25,6 +25,35 @@ lx_status api_reg_export(req *r);
 lx_status api_import(req *r);
 lx_status api_import_template(req *r);
 
+/* pairing.c: assignment runs and manual pairs */
+lx_status api_assign_plan(req *r);
+lx_status api_assign_get(req *r);
+lx_status api_assign_changes(req *r);
+lx_status api_assign_apply(req *r);
+lx_status api_pairings_list(req *r);
+lx_status api_pairings_create(req *r);
+lx_status api_pairings_end(req *r);
+
+/* links.c: unit-village pairs, contact points, assistance tasks, quota presets;
+ * coverage.c: the coverage report */
+lx_status api_unit_villages_list(req *r);
+lx_status api_unit_villages_create(req *r);
+lx_status api_unit_villages_end(req *r);
+lx_status api_contact_points_list(req *r);
+lx_status api_contact_points_create(req *r);
+lx_status api_contact_points_end(req *r);
+lx_status api_tasks_list(req *r);
+lx_status api_tasks_create(req *r);
+lx_status api_tasks_close(req *r);
+lx_status api_policy_preset(req *r);
+lx_status api_coverage(req *r);
+lx_status api_coverage_export(req *r);
+
+/* cards.c: contact cards and door plates; the resident page (public) */
+lx_status api_cards(req *r);
+lx_status api_card_revoke(req *r);
+lx_status api_resident_page(req *r);
+
 /* users.c */
 lx_status api_users_list(req *r);
 lx_status api_users_create(req *r);

@@ -25,7 +25,9 @@ static const char *const perm_names[PERM__COUNT] = {
     [PERM_UNMASK] = "unmask",         [PERM_USER_ADMIN] = "users.admin",
     [PERM_SECURITY] = "security",     [PERM_POLICY_READ] = "policy.read",
     [PERM_POLICY_WRITE] = "policy.write", [PERM_POLICY_WORK] = "policy.work",
-    [PERM_AUDIT_READ] = "audit.read",
+    [PERM_AUDIT_READ] = "audit.read", [PERM_CARDS] = "cards",
+    [PERM_PAIRING_READ] = "pairing.read", [PERM_PAIRING_WRITE] = "pairing.write",
+    [PERM_PAIRING_RUN] = "pairing.run",
 };
 
 #define P(x) (1u << (x))
@@ -37,18 +39,22 @@ static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_AUDITADMIN] = P(PERM_AUDIT_READ),
     [ROLE_COUNTY_ADMIN] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                           P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) | P(PERM_UNMASK) |
-                          P(PERM_POLICY_READ) | P(PERM_POLICY_WRITE) | P(PERM_POLICY_WORK),
+                          P(PERM_POLICY_READ) | P(PERM_POLICY_WRITE) | P(PERM_POLICY_WORK) |
+                          P(PERM_CARDS) | P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) |
+                          P(PERM_PAIRING_RUN),
     [ROLE_TOWNSHIP_ADMIN] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                             P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) |
-                            P(PERM_UNMASK) | P(PERM_POLICY_READ),
+                            P(PERM_UNMASK) | P(PERM_POLICY_READ) | P(PERM_CARDS) |
+                            P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) | P(PERM_PAIRING_RUN),
     [ROLE_VILLAGE_SECRETARY] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                                P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) |
-                               P(PERM_UNMASK) | P(PERM_POLICY_READ),
+                               P(PERM_UNMASK) | P(PERM_POLICY_READ) | P(PERM_CARDS) |
+                               P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE),
     [ROLE_GROUP_LEADER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_REG_WRITE) |
-                          P(PERM_EXPORT) | P(PERM_POLICY_READ),
-    [ROLE_MEMBER] = P(PERM_TREE_READ) | P(PERM_REG_READ),
+                          P(PERM_EXPORT) | P(PERM_POLICY_READ) | P(PERM_PAIRING_READ),
+    [ROLE_MEMBER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_PAIRING_READ),
     [ROLE_INSPECTOR] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_EXPORT) |
-                       P(PERM_POLICY_READ),
+                       P(PERM_POLICY_READ) | P(PERM_PAIRING_READ),
     [ROLE_RESIDENT] = P(PERM_REG_READ),
 };
 

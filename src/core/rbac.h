@@ -38,6 +38,10 @@ typedef enum perm {
     PERM_POLICY_WRITE,  /* change policies of one's own domain (route level) */
     PERM_POLICY_WORK,   /* change the county's work policies (quotas, periods ...) */
     PERM_AUDIT_READ,    /* read and verify the audit log */
+    PERM_CARDS,         /* print contact cards and door plates; revoke card links */
+    PERM_PAIRING_READ,  /* see pairings, runs, coverage, contact points */
+    PERM_PAIRING_WRITE, /* pair and unpair by hand, with a reason; assistance tasks */
+    PERM_PAIRING_RUN,   /* run automatic assignment; pair units with villages; contact points */
     PERM__COUNT
 } perm;
 

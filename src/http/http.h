@@ -13,6 +13,7 @@
 #define HTTP_MAX_BODY (1u << 20)        /* 1 MiB for JSON bodies */
 #define HTTP_MAX_UPLOAD (64u << 20)     /* 64 MiB for ledger uploads */
 #define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 4
 
 typedef struct req req;
 typedef lx_status (*handler_fn)(req *r);
@@ -65,6 +66,9 @@ struct req {
     const char *filename;            /* Content-Disposition attachment name, or NULL */
     const char *cookies[3];          /* Set-Cookie values */
     int ncookies;                    /* number of them */
+    const char *hdr_name[HTTP_MAX_HEADERS];  /* other response headers (arena) */
+    const char *hdr_value[HTTP_MAX_HEADERS]; /* their values (arena) */
+    int nhdr;                        /* number of them */
     lx_error err;                    /* what went wrong, for the error body */
 };
 
@@ -87,6 +91,8 @@ lx_status req_no_body(req *r);
 const char *req_header(req *r, const char *name);
 /* Path parameter i as a positive id; 0 if it is not one. */
 int64_t req_id(req *r, int i);
+/* Add a response header (name and value copied); at most HTTP_MAX_HEADERS. */
+void req_header_out(req *r, const char *name, const char *value);
 /* Add a Set-Cookie header (value copied). */
 void req_cookie(req *r, const char *value);
 /* The county-local date today (YYYYMMDD) for the caller's county. */

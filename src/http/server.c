@@ -111,6 +111,14 @@ int64_t req_id(req *r, int i)
     return v;
 }
 
+void req_header_out(req *r, const char *name, const char *value)
+{
+    if (r->nhdr >= HTTP_MAX_HEADERS)
+        BUG("too many response headers");
+    r->hdr_name[r->nhdr] = arena_strdup(r->a, name);
+    r->hdr_value[r->nhdr++] = arena_strdup(r->a, value);
+}
+
 void req_cookie(req *r, const char *value)
 {
     if (r->ncookies < 3)
@@ -432,6 +440,8 @@ static enum MHD_Result send_reply(req *r)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     for (int i = 0; i < r->ncookies; i++)
         MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+    for (int i = 0; i < r->nhdr; i++)
+        MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
     ret = MHD_queue_response(r->conn, (unsigned)(r->status ? r->status : 200), resp);
     MHD_destroy_response(resp);
     return ret;

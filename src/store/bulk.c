@@ -431,6 +431,66 @@ static lx_status on_resident(void *ctx, const demo_resident *r)
     return rc;
 }
 
+/* Share the villages out among the units, round robin in id order (seed 003:
+ * the county's villages shared out among its units, the unit head leads),
+ * so that the demo county can run the assistance layer. */
+static lx_status pair_units_with_villages(loader *L)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    int64_t *units = NULL, *vills = NULL;
+    char **paths = NULL;
+    size_t nu = 0, nv = 0, capu = 0, capv = 0;
+    lx_status rc = db_prepare(L->d, "SELECT id FROM units WHERE county_id = ? ORDER BY id", &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, L->county_id);
+    while (!(rc = db_step(st, &row)) && row) {
+        if (nu == capu)
+            units = xrealloc(units, (capu = capu ? capu * 2 : 64) * sizeof *units);
+        units[nu++] = db_col_int(st, 0);
+    }
+    db_done(st);
+    if (!rc)
+        rc = db_prepare(L->d, "SELECT id, path FROM nodes WHERE county_id = ? AND level = 3"
+                              " ORDER BY id",
+                        &st);
+    if (!rc) {
+        db_bind_int(st, 1, L->county_id);
+        while (!(rc = db_step(st, &row)) && row) {
+            if (nv == capv) {
+                capv = capv ? capv * 2 : 64;
+                vills = xrealloc(vills, capv * sizeof *vills);
+                paths = xrealloc(paths, capv * sizeof *paths);
+            }
+            vills[nv] = db_col_int(st, 0);
+            paths[nv++] = xstrdup(db_col_text(st, 1));
+        }
+        db_done(st);
+    }
+    if (!rc && nu)
+        rc = db_prepare(L->d, "INSERT INTO unit_villages (county_id, unit_id, node_id, path,"
+                              " reason, started_at) VALUES (?, ?, ?, ?, '示范数据', ?)",
+                        &st);
+    for (size_t i = 0; !rc && nu && i < nv; i++) {
+        db_bind_int(st, 1, L->county_id);
+        db_bind_int(st, 2, units[i % nu]);
+        db_bind_int(st, 3, vills[i]);
+        db_bind_text(st, 4, paths[i]);
+        db_bind_int(st, 5, L->now);
+        rc = db_run(st);
+        db_reset(st);
+    }
+    if (nu)
+        db_done(st);
+    for (size_t i = 0; i < nv; i++)
+        free(paths[i]);
+    free(paths);
+    free(units);
+    free(vills);
+    return rc;
+}
+
 lx_status bulk_demo(db *d, int64_t households, uint64_t seed, bulk_stats *stats)
 {
     loader L;
@@ -452,6 +512,8 @@ lx_status bulk_demo(db *d, int64_t households, uint64_t seed, bulk_stats *stats)
         goto out;
     in_txn = 1;
     rc = demo_generate(households, seed, &sink);
+    if (!rc)
+        rc = pair_units_with_villages(&L);
     if (rc)
         goto out;
     rc = db_commit(d);

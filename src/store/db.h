@@ -29,6 +29,8 @@ lx_status db_exec(db *d, const char *sql);
  * The statement is owned by the connection: hand it back with db_done, which
  * resets it for the next use. LX_EIO if the SQL does not compile (a bug). */
 lx_status db_prepare(db *d, const char *sql, db_stmt **out);
+/* Reset a statement for another run with new bindings, keeping it. */
+void db_reset(db_stmt *st);
 /* Reset and release a statement to its connection's cache. Accepts NULL. */
 void db_done(db_stmt *st);
 

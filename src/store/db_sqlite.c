@@ -133,6 +133,12 @@ lx_status db_prepare(db *d, const char *sql, db_stmt **out)
     return LX_OK;
 }
 
+void db_reset(db_stmt *st)
+{
+    sqlite3_reset(st->st);
+    sqlite3_clear_bindings(st->st);
+}
+
 void db_done(db_stmt *st)
 {
     if (!st)

@@ -18,6 +18,8 @@ static const field node_fields[] = {
     {"kind", FT_ENUM, FF_REQUIRED | FF_FILTER, &vocab_node_kind, 0, 0, NULL, "类型"},
     {"name", FT_TEXT, FF_REQUIRED, NULL, 64, 0, "name_key", "名称"},
     {"code", FT_TEXT, 0, NULL, 32, 0, NULL, "区划代码"},
+    {"contact_name", FT_TEXT, 0, NULL, 32, 0, NULL, "联系人"},
+    {"contact_phone", FT_PHONE, 0, NULL, 0, 0, NULL, "联系电话"},
 };
 
 static const field unit_fields[] = {
@@ -45,6 +47,8 @@ static const field member_fields[] = {
     {"rank", FT_ENUM, FF_REQUIRED | FF_FILTER, &vocab_rank, 0, 0, NULL, "职级"},
     {"category", FT_ENUM, FF_REQUIRED | FF_FILTER, &vocab_category, 0, 0, NULL, "党员类别"},
     {"skills", FT_MASK, FF_FILTER | FF_EMPTY0, &vocab_skill, 0, 0, NULL, "特长"},
+    {"liaison_quota", FT_INT, 0, NULL, 0, 0, NULL, "联户数上限"},
+    {"assist_quota", FT_INT, 0, NULL, 0, 0, NULL, "帮扶户数上限"},
 };
 
 static const field household_fields[] = {
@@ -183,10 +187,13 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
         return LX_OK;
     case FT_INT:
     case FT_REF: {
+        /* Ids are positive; counts (quotas) may be zero. */
         char *end = NULL;
         long long n = strtoll(t, &end, 10);
-        if (!end || *end || n <= 0)
-            return lx_fail(e, LX_EINVAL, f->name, "%s must be a positive whole number", f->name);
+        long long min = f->type == FT_REF ? 1 : 0;
+        if (!end || *end || n < min || n > 1000000)
+            return lx_fail(e, LX_EINVAL, f->name, "%s must be a whole number from %lld", f->name,
+                           min);
         v->i = n;
         return LX_OK;
     }

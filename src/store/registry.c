@@ -383,6 +383,41 @@ static lx_status audit_change(db *d, const resource *r, const principal *p, cons
     return rc;
 }
 
+/* A member's own quota may not drop below the households they hold now. */
+static lx_status check_quota_not_below_load(db *d, const resource *r, int64_t id,
+                                            const record *chg, lx_error *e)
+{
+    static const char *const fields[2] = {"liaison_quota", "assist_quota"};
+    static const char *const layers[2] = {"liaison", "assistance"};
+    for (int k = 0; k < 2; k++) {
+        const rval *v = &chg->v[record_field(r, fields[k])];
+        db_stmt *st = NULL;
+        int row = 0;
+        int64_t load = 0;
+        if (!v->set || v->null)
+            continue;
+        lx_status rc = db_prepare(d, "SELECT count(*) FROM pairings WHERE member_id = ?"
+                                     " AND layer = ? AND ended_at IS NULL",
+                                  &st);
+        if (rc)
+            return rc;
+        db_bind_int(st, 1, id);
+        db_bind_text(st, 2, layers[k]);
+        rc = db_step(st, &row);
+        if (!rc && row)
+            load = db_col_int(st, 0);
+        db_done(st);
+        if (rc)
+            return rc;
+        if (v->i < load)
+            return lx_fail(e, LX_EINVAL, fields[k],
+                           "the member holds %lld households now; end some pairings before"
+                           " lowering the quota to %lld",
+                           (long long)load, (long long)v->i);
+    }
+    return LX_OK;
+}
+
 /* Is a sibling node already called `name`? */
 static lx_status node_name_taken(db *d, int64_t parent, const char *name, int64_t self, int *taken)
 {
@@ -584,6 +619,8 @@ lx_status registry_update(db *d, arena *a, const resource *r, const principal *p
         if ((rc = check_resident(r, now_rec, a, e)))
             goto out;
     }
+    if (r->kind == RES_MEMBERS && (rc = check_quota_not_below_load(d, r, id, chg, e)))
+        goto out;
     if (r->kind == RES_NODES && chg->v[record_field(r, "name")].set) {
         int taken = 0;
         rc = node_name_taken(d, before->v[record_field(r, "parent_id")].i,

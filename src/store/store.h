@@ -13,8 +13,8 @@
  * the migrations. LX_EIO / LX_EINVAL with a log line on failure. */
 lx_status store_open(const char *path, const char *keypath, int create);
 
-/* Close the calling thread's connection (other threads close theirs with
- * store_thread_done) and forget the path. */
+/* Close every connection the store opened (call it after every other thread
+ * has stopped using the store) and forget the path. */
 void store_close(void);
 
 /* The calling thread's connection, opened on first use; NULL (and a log

@@ -1,6 +1,8 @@
 // badinput.test.mjs -- every route that takes a JSON body refuses bad bodies with a 4xx JSON
 // error and changes nothing; unknown ids are 404; lists refuse parameters they do not know;
-// each registry names the required field a new record lacks.
+// each registry names the required field a new record lacks. Every route is aimed at a live
+// target (a planned run, a pairing, a task, a unit-village pair, a contact point, a card
+// link), so that the control at the end shows each valid body accepted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, lianxin, NEW_PASSWORD } from './lib.mjs';
@@ -14,6 +16,8 @@ let srv; let routes;
 let county; let sysadmin; let secadmin; let auditadmin; let self; let anon;
 let village; let group; let household;
 const ids = {};          // segment -> a real id of that resource
+const routeIds = {};     // route path -> the live id that route acts on, where the segment's is not it
+const live = {};         // the other ids the valid bodies name
 let snapshot = {};       // what the records, the account and the policies looked like before
 
 before(async () => {
@@ -40,9 +44,57 @@ before(async () => {
   const u = await sysadmin.post('/api/v1/users', { username: 'badinput.target', role: 'inspector', node_id: group.id });
   assert.equal(u.status, 201, u.text);
   ids.users = u.body.id;
+  await liveTargets();
   snapshot = await takeSnapshot();
 });
 after(async () => { await srv.stop(); });
+
+// ---- live targets for the pairing routes ----
+
+// Make something for each pairing route to act on, through the API. The run is planned
+// last: every change of pairings before it would make it stale.
+async function liveTargets() {
+  const ok = (r, label) => { assert.ok(r.status === 200 || r.status === 201, `${label}: ${r.status} ${r.text}`); return r.body; };
+  const hh = (await county.get(`/api/v1/households?under=${village.id}&limit=500`)).body.items
+    .map((h) => h.id).filter((id) => id !== ids.households);
+  assert.ok(hh.length >= 4, 'the village has households to pair');
+  const [endHousehold, freeHousehold, assistHousehold, cardHousehold] = hh;
+  const inVillage = (await county.get(`/api/v1/members?under=${village.id}&limit=500`)).body.items;
+  assert.ok(inVillage.length, 'the village has members');
+  live.liaisonMember = inVillage[0].id;
+  live.freeHousehold = freeHousehold;
+  // a liaison pairing to end
+  routeIds['/api/v1/pairings/{id}/end'] = ok(await county.post('/api/v1/pairings',
+    { layer: 'liaison', household_id: endHousehold, member_id: live.liaisonMember, reason: '坏输入测试准备' }), 'liaison pairing').id;
+  // an assistance pairing by a cadre of the unit paired with the village, with an open task
+  const uv = (await county.get(`/api/v1/unit-villages?node_id=${village.id}`)).body.items;
+  assert.ok(uv.length, 'the demo pairs a unit with the village');
+  const cadres = (await county.get(`/api/v1/members?unit_id=${uv[0].unit_id}&limit=500`)).body.items;
+  const cadre = cadres.find((m) => ['city_leader', 'county_leader', 'middle', 'ordinary', 'village_official'].includes(m.rank));
+  assert.ok(cadre, 'the unit has a cadre');
+  const assistId = ok(await county.post('/api/v1/pairings',
+    { layer: 'assistance', household_id: assistHousehold, member_id: cadre.id, reason: '坏输入测试准备' }), 'assistance pairing').id;
+  routeIds['/api/v1/pairings/{id}/tasks'] = assistId;
+  routeIds['/api/v1/tasks/{id}/close'] = ok(await county.post(`/api/v1/pairings/${assistId}/tasks`, { title: '坏输入测试准备' }), 'task').id;
+  // two units not yet paired with the village: one pair to end, one to make
+  const paired = uv.map((p) => p.unit_id);
+  const free = (await county.get('/api/v1/units?limit=500')).body.items.filter((x) => !paired.includes(x.id));
+  assert.ok(free.length >= 2, 'two units are free');
+  routeIds['/api/v1/unit-villages/{id}/end'] = ok(await county.post('/api/v1/unit-villages',
+    { unit_id: free[0].id, node_id: village.id, reason: '坏输入测试准备' }), 'unit-village pair').id;
+  live.freeUnit = free[1].id;
+  // a county leader's contact point to end, and a kind left for the valid body
+  live.leader = (await county.get('/api/v1/members?rank=county_leader&limit=1')).body.items[0].id;
+  live.branch = (await county.get(`/api/v1/orgs?kind=branch&under=${village.id}&limit=1`)).body.items[0].id;
+  routeIds['/api/v1/contact-points/{id}/end'] = ok(await county.post('/api/v1/contact-points',
+    { member_id: live.leader, org_id: live.branch, kind: 'non_public', reason: '坏输入测试准备' }), 'contact point').id;
+  // a household whose card has been printed, so that it has a link to revoke
+  ok(await county.req('GET', `/api/v1/cards?household_id=${cardHousehold}`, undefined, { raw: true }), 'card');
+  routeIds['/api/v1/households/{id}/card-link/revoke'] = cardHousehold;
+  // and a planned run, last
+  routeIds['/api/v1/assignments/{id}/apply'] = ok(await county.post('/api/v1/assignments',
+    { layer: 'assistance', node_id: village.id }), 'planned run').id;
+}
 
 // ---- helpers ----
 
@@ -56,6 +108,11 @@ async function takeSnapshot() {
   s.users = (await sysadmin.get('/api/v1/users')).body.items;
   s.user = s.users.find((x) => x.id === ids.users);
   s.policies = (await county.get('/api/v1/policies')).body.items.map((p) => [p.key, p.value]);
+  s.pairings = (await county.get('/api/v1/pairings?active=all&limit=500')).body.items;
+  s.unitVillages = (await county.get('/api/v1/unit-villages?active=all&limit=500')).body.items;
+  s.contactPoints = (await county.get('/api/v1/contact-points?active=all&limit=500')).body.items;
+  s.tasks = (await county.get(`/api/v1/pairings/${routeIds['/api/v1/pairings/{id}/tasks']}/tasks`)).body.items;
+  s.run = (await county.get(`/api/v1/assignments/${routeIds['/api/v1/assignments/{id}/apply']}`)).body;
   return s;
 }
 
@@ -80,7 +137,8 @@ const segmentOf = (r) => r.path.split('/')[3];   // /api/v1/<segment>/...
 
 function pathOf(r, id) {
   const seg = segmentOf(r);
-  return r.path.replace('{id}', String(id ?? ids[seg])).replace('{key}', r.key ?? '');
+  return r.path.replace('{id}', String(id ?? routeIds[r.path] ?? ids[seg])).replace('{key}', r.key ?? '')
+    .replace('{name}', 'seed001');
 }
 
 function clientFor(r) {
@@ -113,6 +171,15 @@ function validBody(r) {
   if (r.path === '/api/v1/auth/password') return { old_password: NEW_PASSWORD, new_password: 'Another-2026#ok' };
   if (r.path === '/api/v1/users') return { username: 'badinput.new', role: 'inspector', node_id: group.id };
   if (r.path.startsWith('/api/v1/users/')) return {};
+  // pairing: each body names the live targets made before the sweeps
+  if (r.path === '/api/v1/assignments') return { layer: 'assistance', node_id: village.id };
+  if (r.path === '/api/v1/pairings') return { layer: 'liaison', household_id: live.freeHousehold, member_id: live.liaisonMember, reason: '坏输入测试' };
+  if (r.path === '/api/v1/pairings/{id}/tasks') return { title: '坏输入测试任务' };
+  if (r.path === '/api/v1/unit-villages') return { unit_id: live.freeUnit, node_id: village.id, reason: '坏输入测试' };
+  if (r.path === '/api/v1/contact-points') return { member_id: live.leader, org_id: live.branch, kind: 'weak_branch', reason: '坏输入测试' };
+  if (r.path.endsWith('/end') || r.path.endsWith('/card-link/revoke')) return { reason: '坏输入测试' };
+  // actions that take no body
+  if (r.path.endsWith('/apply') || r.path.endsWith('/close') || r.path.startsWith('/api/v1/policies/presets/')) return {};
   if (r.path.startsWith('/api/v1/policies/')) return { value: r.key === 'liaison.quota' ? 20 : 10 };
   if (r.path.endsWith('/deactivate') || r.path.endsWith('/activate') || r.path.endsWith('/unmask')) return { reason: '坏输入测试' };
   if (REGISTRIES.includes(seg) && r.method === 'POST') return newRecord(seg, '坏输入新建');
@@ -127,7 +194,12 @@ function wrongTyped(r) {
   if (r.path === '/api/v1/auth/login') return { ...b, username: 5 };
   if (r.path === '/api/v1/auth/password') return { ...b, old_password: 5 };
   if (r.path === '/api/v1/users') return { ...b, username: 5 };
-  if (r.path.startsWith('/api/v1/policies/')) return { value: String(b.value) };
+  if (r.path.startsWith('/api/v1/policies/') && 'value' in b) return { value: String(b.value) };
+  if (r.path === '/api/v1/assignments') return { ...b, node_id: String(b.node_id) };
+  if (r.path === '/api/v1/pairings') return { ...b, household_id: String(b.household_id) };
+  if (r.path === '/api/v1/pairings/{id}/tasks') return { title: 5 };
+  if (r.path === '/api/v1/unit-villages') return { ...b, unit_id: String(b.unit_id) };
+  if (r.path === '/api/v1/contact-points') return { ...b, org_id: String(b.org_id) };
   if ('reason' in b) return { reason: 5 };
   if (REGISTRIES.includes(seg)) return { ...b, [NAME_FIELD[seg]]: 5 };
   return { name: 5 }; // routes that take no fields at all
@@ -246,6 +318,11 @@ test('after all that bad input no record, account or policy has changed', async 
   assert.deepEqual(now.user, snapshot.user, 'the target account changed');
   assert.deepEqual(now.users.map((u) => u.username).sort(), snapshot.users.map((u) => u.username).sort(), 'an account was created');
   assert.deepEqual(now.policies, snapshot.policies, 'a policy changed');
+  assert.deepEqual(now.pairings, snapshot.pairings, 'a pairing was made or ended');
+  assert.deepEqual(now.unitVillages, snapshot.unitVillages, 'a unit-village pair was made or ended');
+  assert.deepEqual(now.contactPoints, snapshot.contactPoints, 'a contact point was made or ended');
+  assert.deepEqual(now.tasks, snapshot.tasks, 'a task was added or closed');
+  assert.deepEqual(now.run, snapshot.run, 'the planned run was applied');
   // nothing named by the bad bodies was created
   for (const seg of REGISTRIES) {
     const found = (await county.get(`/api/v1/${seg}?q=${encodeURIComponent('坏输入')}&active=all`)).body.items;
@@ -427,7 +504,8 @@ test('the valid bodies the sweeps started from are accepted, so each refusal was
   const rest = jsonRoutes().filter((r) => r.perm !== 'self').sort((a, b) => order(a) - order(b));
   for (const r of rest) {
     const res = await clientFor(r).req(r.method, pathOf(r), validBody(r));
-    const want = r.method === 'POST' && !r.path.includes('{') ? 201 : 200;
+    // a POST that makes a record answers 201: a collection, or a pairing's tasks
+    const want = r.method === 'POST' && (!r.path.includes('{') || r.path.endsWith('/{id}/tasks')) ? 201 : 200;
     const isLogin = r.path === '/api/v1/auth/login';
     if (res.status !== (isLogin ? 200 : want)) problems.push(`${r.method} ${pathOf(r)}: ${res.status} ${res.text.slice(0, 160)}`);
   }

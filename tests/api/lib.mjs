@@ -31,7 +31,7 @@ export async function startServer({ households = 300 } = {}) {
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
-  const exited = new Promise((r) => proc.on('exit', r));
+  const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) break; } catch { /* not yet */ }
@@ -40,10 +40,14 @@ export async function startServer({ households = 300 } = {}) {
   return {
     base, dir, db: join(dir, 'lx.db'), pid: proc.pid,
     log: () => log,
-    async stop() {
+    // Stop the server; it must exit cleanly (status 0: under ASan, a leak or
+    // an error at shutdown makes it non-zero), unless a test killed it on purpose.
+    async stop({ expectClean = true } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
+      const { code, signal } = await exited;
+      const tail = log.split('\n').slice(-15).join('\n');
       rmSync(dir, { recursive: true, force: true });
+      if (expectClean && code !== 0) throw new Error(`the server exited with ${code ?? signal}:\n${tail}`);
     },
     exitCode: () => proc.exitCode,
   };

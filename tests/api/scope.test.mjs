@@ -20,6 +20,10 @@ const HOLDERS = {
   'policy.read': ['secadmin', 'county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'],
   'policy.write': ['secadmin', 'county_admin'],
   'audit.read': ['auditadmin'],
+  cards: ['county_admin', 'township_admin', 'village_secretary'],
+  'pairing.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
+  'pairing.write': ['county_admin', 'township_admin', 'village_secretary'],
+  'pairing.run': ['county_admin', 'township_admin'],
 };
 const ACCOUNTS = { sysadmin: 'sysadmin', secadmin: 'secadmin', auditadmin: 'auditadmin', county: 'county_admin',
   township: 'township_admin', village: 'village_secretary', group: 'group_leader', inspector: 'inspector', member: 'member', resident: 'resident' };
@@ -36,7 +40,7 @@ test('every route names a permission that this test knows', () => {
   assert.ok(routes.length > 40);
   for (const r of routes) assert.ok(r.perm in HOLDERS, `${r.method} ${r.path} has perm ${r.perm}`);
   const pub = routes.filter((r) => r.perm === 'public').map((r) => `${r.method} ${r.path}`);
-  assert.deepEqual(pub.sort(), ['GET /api/v1/health', 'POST /api/v1/auth/login']);
+  assert.deepEqual(pub.sort(), ['GET /api/v1/health', 'GET /r/{token}', 'POST /api/v1/auth/login']);
 });
 
 test('each role is allowed exactly the routes its permissions give, and denied the rest', async () => {
@@ -44,7 +48,7 @@ test('each role is allowed exactly the routes its permissions give, and denied t
     for (const r of routes) {
       if (r.perm === 'public' || r.perm === 'self') continue;
       const key = role === 'secadmin' ? 'password.min_length' : 'liaison.quota';
-      const path = r.path.replace('{id}', '999999999').replace('{key}', key).replace('{kind}', 'households');
+      const path = r.path.replace('{id}', '999999999').replace('{key}', key).replace('{kind}', 'households').replace('{token}', 'x');
       const res = await clients[name].req(r.method, path, r.method === 'GET' ? undefined : {});
       const allowed = HOLDERS[r.perm] === 'all' || HOLDERS[r.perm].includes(role);
       if (allowed) assert.notEqual(res.status, 403, `${role} should reach ${r.method} ${r.path}: ${res.text}`);

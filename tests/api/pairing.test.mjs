@@ -1,0 +1,164 @@
+// pairing.test.mjs -- automatic assignment (plan, look, apply) and manual pairing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from './lib.mjs';
+
+let srv; let county; let town; let root;
+before(async () => {
+  srv = await startServer({ households: 1200 });
+  county = await new Client(srv.base).loginReady('county');
+  town = await new Client(srv.base).loginReady('township');
+  root = (await county.get('/api/v1/auth/me')).body.node_id;
+});
+after(async () => { await srv.stop(); });
+
+async function all(c, path) {
+  let out = []; let after = null;
+  for (;;) {
+    const page = (await c.get(`${path}${path.includes('?') ? '&' : '?'}limit=500${after ? `&after=${after}` : ''}`)).body;
+    out = out.concat(page.items);
+    if (!page.next) return out;
+    after = page.next;
+  }
+}
+
+test('a liaison run is planned first, pairs nothing until applied, then covers what the quotas allow', async () => {
+  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root });
+  assert.equal(plan.status, 201, plan.text);
+  const s = plan.body.stats;
+  assert.equal(plan.body.status, 'planned');
+  assert.ok(s.added > 0);
+  assert.equal(s.households, s.covered + s.uncovered);
+  assert.ok(plan.body.changes.length > 0 && plan.body.changes.every((c) => ['added', 'uncovered'].includes(c.change)));
+  assert.equal((await all(county, '/api/v1/pairings?layer=liaison')).length, 0, 'a plan pairs nothing');
+
+  const applied = await county.post(`/api/v1/assignments/${plan.body.id}/apply`);
+  assert.equal(applied.status, 200, applied.text);
+  const pairs = await all(county, '/api/v1/pairings?layer=liaison');
+  assert.equal(pairs.length, s.added);
+  // no member over the quota, and every household at most once
+  const perMember = {};
+  for (const p of pairs) perMember[p.member_id] = (perMember[p.member_id] || 0) + 1;
+  assert.ok(Object.values(perMember).every((n) => n <= 15));
+  assert.equal(new Set(pairs.map((p) => p.household_id)).size, pairs.length);
+  // every household the quotas allow is covered: uncovered only when every eligible member is full
+  if (s.uncovered > 0) assert.ok(Object.values(perMember).every((n) => n === 15));
+  // liaison stays inside the member's own village
+  const members = await all(county, '/api/v1/members');
+  const households = await all(county, '/api/v1/households');
+  const village = (path) => path; // resolved below through node ids
+  const nodeOf = Object.fromEntries(households.map((h) => [h.id, h.node_id]));
+  const memberNode = Object.fromEntries(members.map((m) => [m.id, m.node_id]));
+  const nodes = await all(county, '/api/v1/nodes');
+  const parent = Object.fromEntries(nodes.map((n) => [n.id, n]));
+  const villageOf = (nodeId) => { let n = parent[nodeId]; while (n && n.level > 3) n = parent[n.parent_id]; return n && n.level === 3 ? n.id : null; };
+  for (const p of pairs) assert.equal(villageOf(memberNode[p.member_id]), villageOf(nodeOf[p.household_id]), village('same village'));
+
+  assert.equal((await county.post(`/api/v1/assignments/${plan.body.id}/apply`)).status, 409, 'applied once only');
+  const again = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root });
+  assert.equal(again.body.stats.added, 0);
+  assert.equal(again.body.stats.moved, 0);
+  assert.equal(again.body.stats.kept, s.added, 'a re-run without changes changes nothing');
+  const rebalance = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root, rebalance: true });
+  assert.equal(rebalance.body.stats.moved, 0, 'rebalancing an optimal assignment keeps it');
+});
+
+test('a plan does not apply onto pairings that changed after it was made', async () => {
+  const plan = await county.post('/api/v1/assignments', { layer: 'assistance', node_id: root });
+  assert.equal(plan.status, 201);
+  assert.ok(plan.body.stats.added > 0, JSON.stringify(plan.body.stats));
+  const p = (await county.get('/api/v1/pairings?layer=liaison&limit=1')).body.items[0];
+  assert.equal((await county.post(`/api/v1/pairings/${p.id}/end`, { reason: '户迁出' })).status, 200);
+  const stale = await county.post(`/api/v1/assignments/${plan.body.id}/apply`);
+  assert.equal(stale.status, 409);
+  assert.match(stale.body.error.message, /plan it again/);
+  const fresh = await county.post('/api/v1/assignments', { layer: 'assistance', node_id: root });
+  assert.equal((await county.post(`/api/v1/assignments/${fresh.body.id}/apply`)).status, 200);
+  const run = (await county.get(`/api/v1/assignments/${fresh.body.id}`)).body;
+  assert.equal(run.status, 'applied');
+  // the hardest households go to the highest ranks first
+  assert.ok(run.stats.hardest_with_leader > 0);
+  const added = (await county.get(`/api/v1/assignments/${fresh.body.id}/changes?change=added&limit=5`)).body.items;
+  assert.equal(added.length, 5);
+  assert.ok(added.every((c) => c.to && c.to.name && c.from === null));
+});
+
+test('runs: bad input and places outside the caller\'s scope', async () => {
+  const cases = [
+    [{ layer: 'friends', node_id: root }, 'layer'],
+    [{ layer: 'liaison' }, 'layer'],
+    [{ layer: 'liaison', node_id: 99999999 }, 'node_id'],
+    [{ layer: 'liaison', node_id: root, rebalance: 'yes' }, 'layer'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await county.post('/api/v1/assignments', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.body.error.field, field);
+  }
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const other = (await county.get('/api/v1/nodes?level=2')).body.items.find((n) => n.id !== me.node_id);
+  assert.equal((await town.post('/api/v1/assignments', { layer: 'liaison', node_id: other.id })).body.error.field, 'node_id');
+  assert.equal((await town.post('/api/v1/assignments', { layer: 'liaison', node_id: root })).status, 400, 'the county is above a township');
+  const mine = await town.post('/api/v1/assignments', { layer: 'liaison', node_id: me.node_id });
+  assert.equal(mine.status, 201);
+  const countyRun = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: other.id });
+  assert.equal((await town.get(`/api/v1/assignments/${countyRun.body.id}`)).status, 404);
+  assert.equal((await town.post(`/api/v1/assignments/${countyRun.body.id}/apply`)).status, 404);
+  assert.equal((await county.get(`/api/v1/assignments/${mine.body.id}/changes?change=bogus`)).status, 400);
+  const village = await new Client(srv.base).loginReady('village');
+  assert.equal((await village.post('/api/v1/assignments', { layer: 'liaison', node_id: me.node_id })).status, 403);
+});
+
+test('pairing by hand: the reason is kept, the rules of each layer hold', async () => {
+  const liaison = await all(county, '/api/v1/pairings?layer=liaison');
+  const paired = liaison[0];
+  // a household already paired
+  const dup = await county.post('/api/v1/pairings', { layer: 'liaison', household_id: paired.household_id, member_id: paired.member_id, reason: '重复' });
+  assert.equal(dup.status, 409);
+  assert.equal(dup.body.error.field, 'household_id');
+  // end it (reason required), then pair again by hand with a member of another village: refused
+  assert.equal((await county.post(`/api/v1/pairings/${paired.id}/end`, {})).status, 400);
+  assert.equal((await county.post(`/api/v1/pairings/${paired.id}/end`, { reason: '调整' })).status, 200);
+  assert.equal((await county.post(`/api/v1/pairings/${paired.id}/end`, { reason: '调整' })).status, 409);
+  const other = liaison.find((p) => p.member_id !== paired.member_id && p.household_id !== paired.household_id);
+  const households = await all(county, '/api/v1/households');
+  const node = Object.fromEntries(households.map((h) => [h.id, h.node_id]));
+  const nodes = await all(county, '/api/v1/nodes');
+  const parent = Object.fromEntries(nodes.map((n) => [n.id, n]));
+  const villageOf = (id) => { let n = parent[id]; while (n && n.level > 3) n = parent[n.parent_id]; return n?.id; };
+  const far = liaison.find((p) => villageOf(node[p.household_id]) !== villageOf(node[paired.household_id]));
+  const wrongVillage = await county.post('/api/v1/pairings', { layer: 'liaison', household_id: paired.household_id, member_id: far.member_id, reason: '试试' });
+  assert.equal(wrongVillage.status, 400);
+  assert.equal(wrongVillage.body.error.field, 'member_id');
+  const back = await county.post('/api/v1/pairings', { layer: 'liaison', household_id: paired.household_id, member_id: paired.member_id, reason: '恢复' });
+  assert.equal(back.status, 201, back.text);
+  const list = (await county.get(`/api/v1/pairings?household_id=${paired.household_id}&active=all`)).body.items;
+  assert.deepEqual(list.map((p) => [p.source, p.reason, p.end_reason]).sort(), [['auto', 'assignment run 1', '调整'], ['manual', '恢复', null]].sort());
+  assert.ok(other);
+  // a member full to the quota takes no more, and the quota cannot drop below the load
+  const load = liaison.filter((p) => p.member_id === far.member_id).length;
+  const lower = await county.patch(`/api/v1/members/${far.member_id}`, { liaison_quota: load - 1 });
+  assert.equal(lower.status, 400);
+  assert.equal(lower.body.error.field, 'liaison_quota');
+  assert.equal((await county.patch(`/api/v1/members/${far.member_id}`, { liaison_quota: load })).status, 200);
+  const unpaired = households.find((h) => villageOf(h.node_id) === villageOf(node[far.household_id]) && !liaison.some((p) => p.household_id === h.id));
+  if (unpaired) {
+    const full = await county.post('/api/v1/pairings', { layer: 'liaison', household_id: unpaired.id, member_id: far.member_id, reason: '满额' });
+    assert.equal(full.status, 409);
+    assert.equal(full.body.error.field, 'member_id');
+  }
+});
+
+test('a township admin cannot pair or unpair another township\'s households', async () => {
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const other = (await county.get('/api/v1/nodes?level=2')).body.items.find((n) => n.id !== me.node_id);
+  const theirs = (await county.get(`/api/v1/households?under=${other.id}&limit=50`)).body.items.map((h) => h.id);
+  const pair = (await all(county, '/api/v1/pairings?layer=liaison')).find((p) => theirs.includes(p.household_id));
+  assert.ok(pair);
+  assert.equal((await town.post(`/api/v1/pairings/${pair.id}/end`, { reason: '越权' })).status, 404);
+  const c = await town.post('/api/v1/pairings', { layer: 'liaison', household_id: pair.household_id, member_id: pair.member_id, reason: '越权' });
+  assert.equal(c.status, 404);
+  assert.equal(c.body.error.field, 'household_id');
+  const seen = (await town.get(`/api/v1/pairings?household_id=${pair.household_id}`)).body.items;
+  assert.equal(seen.length, 0);
+});
