@@ -62,7 +62,7 @@ lx_status db_open(const char *path, int create, db **out)
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA temp_store=MEMORY;"
-                    "PRAGMA cache_size=-16000;");
+                    "PRAGMA cache_size=-8000;");
     if (rc)
         goto out;
     *out = d;

@@ -9,6 +9,7 @@ void qb_init(qb *q)
     strbuf_init(&q->sql, 0);
     q->n = 0;
     q->nown = 0;
+    q->scope_as_filter = 0;
 }
 
 void qb_release(qb *q)
@@ -104,12 +105,16 @@ void qb_prefix(qb *q, const char *col, const char *prefix)
 
 void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
 {
-    strbuf_addf(&q->sql, " AND %s.county_id = ?", t);
+    /* As expressions (county_id + 0, path || '') the columns are plain
+     * filters that no index is chosen for: a search is then driven by its
+     * (small) set of matches, not by walking the scope's index. Portable. */
+    int f = q->scope_as_filter;
+    strbuf_addf(&q->sql, " AND %s.county_id%s = ?", t, f ? " + 0" : "");
     qb_int(q, s->county_id);
     switch (s->kind) {
     case SCOPE_SUBTREE: {
         char col[64];
-        snprintf(col, sizeof col, "%s.path", t);
+        snprintf(col, sizeof col, f ? "(%s.path || '')" : "%s.path", t);
         qb_prefix(q, col, s->path);
         break;
     }

@@ -20,6 +20,7 @@ typedef struct qb {
         size_t len;             /* blob length */
     } p[QB_MAX_PARAMS];
     char *own[QB_MAX_PARAMS];   /* copies made by qb_text_copy, freed by qb_release */
+    int scope_as_filter;        /* qb_scope writes its columns as expressions: no index for them */
     int nown;                   /* entries used in own */
 } qb;
 

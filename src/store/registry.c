@@ -85,12 +85,104 @@ static record *load_row(db_stmt *st, arena *a, const resource *r)
     return rec;
 }
 
+/* When a search can stop early: the page needs at most k ids after `after`,
+ * and every filter of the outer query (county, the scope's path, active) is
+ * repeated in each large branch, so the k smallest matches of the whole
+ * union are among each branch's own k smallest. */
+typedef struct search_bound {
+    const char *path;  /* the scope's subtree */
+    int64_t after;     /* the cursor */
+    int k;             /* the page size + 1 */
+    db *d;             /* for the counts that choose a branch's driver */
+} search_bound;
+
+/* How a large branch finds its k smallest ids. */
+enum driver {
+    BY_NAME,  /* few matches: off the name index, then sorted */
+    BY_PLACE, /* a small scope: off the path index, names filtered, sorted */
+    BY_ID,    /* many matches in a large scope: walk in id order until k are found */
+};
+
+/* Matches or scope rows beyond which a driver counts as large. The
+ * environment variable LIANXIN_SEARCH_DRIVER_CAP lowers it, so that tests on
+ * a small county can exercise every plan. */
+static int64_t driver_cap(void)
+{
+    static int64_t cap;
+    if (!cap) {
+        const char *e = getenv("LIANXIN_SEARCH_DRIVER_CAP");
+        long long v = e ? strtoll(e, NULL, 10) : 0;
+        cap = v > 0 ? v : 5000;
+    }
+    return cap;
+}
+#define DRIVER_CAP driver_cap()
+
+/* How many rows (up to DRIVER_CAP) of `table` have `col` starting with prefix. */
+static int64_t count_upto(db *d, const char *table, const char *col, int64_t county,
+                          const char *prefix)
+{
+    qb q;
+    db_stmt *st = NULL;
+    int row = 0;
+    int64_t n = DRIVER_CAP;
+    qb_init(&q);
+    strbuf_addf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE county_id = ?", table);
+    qb_int(&q, county);
+    qb_prefix(&q, col, prefix);
+    qb_sql(&q, " LIMIT ?)");
+    qb_int(&q, DRIVER_CAP);
+    if (qb_prepare(&q, d, &st) == LX_OK && db_step(st, &row) == LX_OK && row)
+        n = db_col_int(st, 0);
+    db_done(st);
+    qb_release(&q);
+    return n;
+}
+
+static enum driver choose(const search_bound *b, const char *table, const char *keycol,
+                          int64_t county, const char *key)
+{
+    if (count_upto(b->d, table, keycol, county, key) < DRIVER_CAP)
+        return BY_NAME;
+    if (count_upto(b->d, table, "path", county, b->path) < DRIVER_CAP)
+        return BY_PLACE;
+    return BY_ID;
+}
+
+/* The name condition of a branch: an index range when the name drives,
+ * otherwise a filter (an expression no index is chosen for). */
+static void name_cond(qb *q, enum driver drv, const char *col, const char *key)
+{
+    char expr[80];
+    snprintf(expr, sizeof expr, drv == BY_NAME ? "%s" : "(%s || '')", col);
+    qb_prefix(q, expr, key);
+}
+
+/* Close a large branch: its bounds, then its order and limit. `idcol` is the
+ * id it yields, `pathcol` the path of that household or record. */
+static void bound_branch(qb *q, const search_bound *b, enum driver drv, const char *idcol,
+                         const char *pathcol)
+{
+    char col[64];
+    if (!b)
+        return;
+    snprintf(col, sizeof col, drv == BY_PLACE ? "%s" : "(%s || '')", pathcol);
+    qb_prefix(q, col, b->path);
+    /* "+ 0" sorts the matches instead of walking the table in id order. */
+    strbuf_addf(&q->sql, " AND %s > ? ORDER BY %s%s LIMIT ?)", idcol, idcol,
+                drv == BY_ID ? "" : " + 0");
+    qb_int(q, b->after);
+    qb_int(q, b->k);
+}
+
 /* Append the search condition as " AND t.id IN (<union of id sets>)", so
  * that each branch uses its own index: names by search-key prefix; for
  * households also their residents' names and the places they are under; a
  * text that is an ID number or a phone number matches exactly through its
- * keyed hash. */
-static void add_search(qb *q, const resource *r, int64_t county_id, const char *text)
+ * keyed hash, and so does a whole address. With a bound, the branches that
+ * can be large stop at the page's size. */
+static void add_search(qb *q, const resource *r, int64_t county_id, const char *text,
+                       const search_bound *b)
 {
     char norm[32];
     unsigned char h[PII_HASH_LEN];
@@ -106,20 +198,44 @@ static void add_search(qb *q, const resource *r, int64_t county_id, const char *
     qb_sql(q, " AND t.id IN (");
     if (keycol && *key) {
         UNION();
-        strbuf_addf(&q->sql, "SELECT id FROM %s WHERE county_id = ?", r->table);
+        enum driver drv = b ? choose(b, r->table, keycol, county_id, key) : BY_NAME;
+        char col[64];
+        snprintf(col, sizeof col, "b.%s", keycol);
+        /* In an id-order walk every condition but the cursor is a filter. */
+        strbuf_addf(&q->sql, "SELECT * FROM (SELECT b.id FROM %s b WHERE b.county_id%s = ?",
+                    r->table, drv == BY_ID ? " + 0" : "");
         qb_int(q, county_id);
-        qb_prefix(q, keycol, key);
+        name_cond(q, drv, col, key);
+        if (b)
+            qb_sql(q, " AND b.active = 1");
+        bound_branch(q, b, drv, "b.id", "b.path");
+        if (!b)
+            qb_sql(q, ")");
     }
     if (r->kind == RES_HOUSEHOLDS && *key) {
         UNION();
-        qb_sql(q, "SELECT household_id FROM residents WHERE county_id = ? AND active = 1");
+        qb_sql(q, "SELECT * FROM (SELECT DISTINCT r.household_id FROM residents r");
+        if (b)
+            qb_sql(q, " JOIN households hb ON hb.id = r.household_id AND hb.active = 1");
+        enum driver rdrv = b ? choose(b, "residents", "name_key", county_id, key) : BY_NAME;
+        qb_sql(q, rdrv != BY_NAME ? " WHERE r.county_id + 0 = ? AND r.active = 1"
+                                : " WHERE r.county_id = ? AND r.active = 1");
         qb_int(q, county_id);
-        qb_prefix(q, "name_key", key);
+        name_cond(q, rdrv, "r.name_key", key);
+        bound_branch(q, b, rdrv, "r.household_id", "hb.path");
+        if (!b)
+            qb_sql(q, ")");
         UNION();
-        qb_sql(q, "SELECT h2.id FROM nodes n JOIN households h2 ON h2.county_id = n.county_id"
-                  " AND h2.path >= n.path AND h2.path < n.path || '~' WHERE n.county_id = ?");
+        qb_sql(q, "SELECT * FROM (SELECT DISTINCT hb.id FROM nodes n JOIN households hb"
+                  " ON hb.county_id = n.county_id AND hb.path >= n.path"
+                  " AND hb.path < n.path || '~' WHERE n.county_id = ?");
         qb_int(q, county_id);
         qb_prefix(q, "n.name_key", key);
+        if (b)
+            qb_sql(q, " AND hb.active = 1");
+        bound_branch(q, b, BY_NAME, "hb.id", "hb.path");
+        if (!b)
+            qb_sql(q, ")");
     }
     if (idcard_normalize(text, norm) == 0 && idcard_check(norm, 99991231, &why) == LX_OK &&
         (r->kind == RES_RESIDENTS || r->kind == RES_HOUSEHOLDS)) {
@@ -163,6 +279,25 @@ static void add_search(qb *q, const resource *r, int64_t county_id, const char *
     free(key);
 }
 
+/* The path of a node of the county; LX_ENOTFOUND if there is none. */
+static lx_status node_path(db *d, int64_t county_id, int64_t id, char *out, size_t len)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    lx_status rc = db_prepare(d, "SELECT path FROM nodes WHERE id = ? AND county_id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_int(st, 2, county_id);
+    rc = db_step(st, &row);
+    if (!rc && row)
+        lx_strlcpy(out, db_col_text(st, 0), len);
+    else if (!rc)
+        rc = LX_ENOTFOUND;
+    db_done(st);
+    return rc;
+}
+
 lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
                         const list_query *lq, record ***items, int *n, int64_t *next)
 {
@@ -174,20 +309,39 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
     *items = arena_alloc(a, sizeof(record *) * (size_t)(limit + 1));
     *n = 0;
     *next = 0;
+    /* Under a node: the narrower of its path and the scope's path is the one
+     * range on the scope index (disjoint ones match nothing). */
+    char under_path[256] = "", narrow[256];
+    scope eff = *s;
+    if (lq->under > 0) {
+        rc = node_path(d, s->county_id, lq->under, under_path, sizeof under_path);
+        if (rc == LX_ENOTFOUND)
+            return LX_OK; /* no such node: an empty page */
+        if (rc)
+            return rc;
+        if (s->kind == SCOPE_SUBTREE) {
+            if (!strncmp(under_path, s->path, strlen(s->path))) {
+                lx_strlcpy(narrow, under_path, sizeof narrow);
+                eff.path = narrow; /* the node is inside the scope */
+            } else if (strncmp(s->path, under_path, strlen(under_path))) {
+                return LX_OK; /* disjoint: nothing */
+            }
+            under_path[0] = '\0'; /* folded into the scope's range */
+        }
+    }
+    int search = lq->q && *lq->q;
     qb_init(&q);
+    q.scope_as_filter = search;
     select_cols(&q, r);
     strbuf_addf(&q.sql, " FROM %s t WHERE 1 = 1", r->table);
-    qb_scope(&q, s, r->kind, "t");
+    qb_scope(&q, &eff, r->kind, "t");
+    q.scope_as_filter = 0;
     if (lq->active >= 0) {
         qb_sql(&q, " AND t.active = ?");
         qb_int(&q, lq->active);
     }
-    if (lq->under > 0) {
-        /* Under a node: its path must itself be in scope for this to match. */
-        qb_sql(&q, " AND EXISTS (SELECT 1 FROM nodes u WHERE u.id = ?"
-                   " AND t.path >= u.path AND t.path < u.path || '~')");
-        qb_int(&q, lq->under);
-    }
+    if (under_path[0])
+        qb_prefix(&q, "t.path", under_path);
     for (int i = 0; i < lq->nfilter; i++) {
         const field *f = &r->fields[lq->filter[i].field];
         const rval *v = &lq->filter[i].v;
@@ -211,9 +365,13 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
     /* A search comes in id order, driven by its (usually small) set of
      * matches; a plain list in tree order (path, id), straight off the
      * scope index. The cursor is the last id either way. */
-    int search = lq->q && *lq->q;
-    if (search)
-        add_search(&q, r, s->county_id, lq->q);
+    if (search) {
+        /* The branches can stop early when they can repeat every filter. */
+        search_bound bound = {eff.path, lq->after > 0 ? lq->after : 0, limit + 1, d};
+        int boundable = eff.kind == SCOPE_SUBTREE && lq->active == 1 && lq->nfilter == 0 &&
+                        !under_path[0];
+        add_search(&q, r, s->county_id, lq->q, boundable ? &bound : NULL);
+    }
     if (lq->after > 0 && search) {
         qb_sql(&q, " AND t.id > ?");
         qb_int(&q, lq->after);

@@ -56,7 +56,7 @@ test('an acknowledged write survives kill -9 of the server', async () => {
   const exported = join(srv.dir, 'after.xlsx');
   const r = run(['--db', srv.db, 'export', '--kind', 'households', exported]);
   assert.equal(r.status, 0, r.stderr);
-  const check = execFileSync('sqlite3', [srv.db, `SELECT head_name FROM households WHERE id = ${h.body.id}`], { encoding: 'utf8' });
+  const check = execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, `SELECT head_name FROM households WHERE id = ${h.body.id}`], { encoding: 'utf8' });
   assert.equal(check.trim(), '持久户');
   await srv.stop({ expectClean: false }); // killed with SIGKILL on purpose
 });
@@ -69,10 +69,10 @@ test('audit verify names the first record someone tampered with', async () => {
     await c.patch(`/api/v1/households/${h.id}`, { head_name: '改过' });
     assert.match(lianxin(srv.dir, 'audit', 'verify'), /intact/);
     // the table refuses changes outright ...
-    const refused = spawnSync('sqlite3', [srv.db, "UPDATE audit SET outcome = 'x' WHERE id = 2"], { encoding: 'utf8' });
+    const refused = spawnSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, "UPDATE audit SET outcome = 'x' WHERE id = 2"], { encoding: 'utf8' });
     assert.match(refused.stderr, /append-only/);
     // ... and someone who removes the guard is still found out
-    execFileSync('sqlite3', [srv.db, "DROP TRIGGER audit_no_update; UPDATE audit SET outcome = 'denied' WHERE id = 3"]);
+    execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, "DROP TRIGGER audit_no_update; UPDATE audit SET outcome = 'denied' WHERE id = 3"]);
     const r = run(['--db', srv.db, 'audit', 'verify']);
     assert.equal(r.status, 3);
     assert.match(r.stdout, /BROKEN at record 3/);
@@ -93,7 +93,7 @@ test('restore brings back a backup and keeps the replaced database aside', async
   const r = run(['--db', srv.db, 'restore', backup]);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(`${srv.db}.before-restore`));
-  const count = (f) => execFileSync('sqlite3', [f, `SELECT count(*) FROM households WHERE id = ${later.body.id}`], { encoding: 'utf8' }).trim();
+  const count = (f) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', f, `SELECT count(*) FROM households WHERE id = ${later.body.id}`], { encoding: 'utf8' }).trim();
   assert.equal(count(srv.db), '0', 'the restored database is as it was at the backup');
   assert.equal(count(`${srv.db}.before-restore`), '1');
   assert.match(lianxin(srv.dir, 'audit', 'verify'), /intact/);
@@ -108,7 +108,7 @@ test('the command line imports a ledger and exports a registry', () => {
     const tpl = join(dir, 't.xlsx');
     assert.equal(run(['--db', join(dir, 'lx.db'), 'import', '--template', tpl]).status, 0);
     assert.ok(statSync(tpl).size > 1000);
-    const nodes = execFileSync('sqlite3', [join(dir, 'lx.db'),
+    const nodes = execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(dir, 'lx.db'),
       'SELECT t.name, v.name, g.name FROM nodes g JOIN nodes v ON v.id = g.parent_id JOIN nodes t ON t.id = v.parent_id WHERE g.level = 4 LIMIT 1'], { encoding: 'utf8' }).trim().split('|');
     const csv = join(dir, 'l.csv');
     writeFileSync(csv, `户编号,乡镇(街道),村(社区),组(网格),姓名,性别,与户主关系\n1,${nodes.join(',')},甲,男,户主\n2,${nodes[0]},无此村,,乙,女,户主\n`);

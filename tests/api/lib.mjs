@@ -23,12 +23,12 @@ export function lianxin(dir, ...args) {
 }
 
 // A server over a new demo county. Call stop() when done.
-export async function startServer({ households = 300 } = {}) {
+export async function startServer({ households = 300, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lianxin-test-'));
   lianxin(dir, 'demo', '--households', String(households), '--seed', '7', '--password', DEMO_PASSWORD);
   const port = await freePort();
   const proc = spawn(BIN, ['--db', join(dir, 'lx.db'), 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '2'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));

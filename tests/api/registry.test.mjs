@@ -140,7 +140,7 @@ test('an online backup holds no clear personal data and restores', async () => {
   lianxin(srv.dir, 'backup', out);
   const bytes = readFileSync(out);
   assert.equal(bytes.indexOf('13912345678'), -1);
-  const check = execFileSync('sqlite3', [out, 'PRAGMA integrity_check; SELECT count(*) > 0 FROM households;'], { encoding: 'utf8' });
+  const check = execFileSync('sqlite3', ['-cmd', '.timeout 10000', out, 'PRAGMA integrity_check; SELECT count(*) > 0 FROM households;'], { encoding: 'utf8' });
   assert.equal(check.trim(), 'ok\n1');
 });
 
