@@ -42,36 +42,17 @@ for threads in $SERVER_THREADS; do
     start_server "$BIN" "$H/county.db" "$H/county.key" "$port" "$threads" "$H/serve-t$threads.log"
     login county
 
-    # Real ids and values from the data.
-    village=$(api_get '/nodes?level=3&limit=1' | jq -r '.items[0].id')
-    list_path="/households?under=$village&tags=low_income&limit=50"
-    household=$(api_get "$list_path" | jq -r '.items[0].id')
-    [ "$household" != null ] || die "no low-income household under village $village"
-    surname=王
-    name_path="/households?q=$(jq -rn --arg s "$surname" '$s|@uri')"
-    resident=$(api_get "/residents?household_id=$household&limit=50" |
-        jq -r '[.items[] | select(.phone != null)][0].id')
-    [ "$resident" != null ] || die "no resident with a phone in household $household"
-    phone=$(api_post "/residents/$resident/unmask" '{"reason":"bench"}' | jq -r .phone)
-    log "http: village $village, household $household, resident $resident (phone ${phone:0:3}****)"
-
-    declare -A paths=(
-        [list]=$list_path
-        [list_all]="/households?limit=50"
-        [search_name]=$name_path
-        [search_phone]="/households?q=$phone"
-        [detail]="/households/$household"
-    )
-    for ep in list list_all search_name search_phone detail; do
-        api_get "${paths[$ep]}" "$H/bodies/$ep.json"
+    find_bench_paths   # sets PATHS[list|list_all|search_name|search_phone|detail]
+    for ep in $ENDPOINTS; do
+        api_get "${PATHS[$ep]}" "$H/bodies/$ep.json"
         [ "$(jq -r 'if .items then (.items|length) else 1 end' "$H/bodies/$ep.json")" -gt 0 ] ||
             die "$ep returned no items"
     done
     idle_rss=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     log "http: server RSS before load: ${idle_rss} KiB"
 
-    for ep in list list_all search_name search_phone detail; do
-        path=${paths[$ep]}
+    for ep in $ENDPOINTS; do
+        path=${PATHS[$ep]}
         # wrk closes its connections at the end of a run, but the server still
         # answers the requests that were queued on them: wait until it is idle,
         # so that one run's backlog does not count against the next.

@@ -115,6 +115,34 @@ api_post() {
         -H 'Content-Type: application/json' -d "$2" "$BASE$1" || die "POST $1 failed"
 }
 
+# find_bench_paths -- after login: the URL paths (under $BASE) of the measured
+# requests, with real ids from the data, in the global array PATHS:
+#   list         /households?under=<first village>&tags=low_income&limit=50
+#   list_all     /households?limit=50
+#   search_name  /households?q=王 (URL-encoded; the commonest surname)
+#   search_phone /households?q=<phone of a resident of that household, unmasked>
+#   detail       /households/<first household of the list>
+ENDPOINTS="list list_all search_name search_phone detail"
+find_bench_paths() {
+    local village household resident phone list_path
+    village=$(api_get '/nodes?level=3&limit=1' | jq -r '.items[0].id')
+    list_path="/households?under=$village&tags=low_income&limit=50"
+    household=$(api_get "$list_path" | jq -r '.items[0].id')
+    [ "$household" != null ] || die "no low-income household under village $village"
+    resident=$(api_get "/residents?household_id=$household&limit=50" |
+        jq -r '[.items[] | select(.phone != null)][0].id')
+    [ "$resident" != null ] || die "no resident with a phone in household $household"
+    phone=$(api_post "/residents/$resident/unmask" '{"reason":"bench"}' | jq -r .phone)
+    log "village $village, household $household, resident $resident (phone ${phone:0:3}****)"
+    declare -gA PATHS=(
+        [list]=$list_path
+        [list_all]="/households?limit=50"
+        [search_name]="/households?q=$(jq -rn --arg s 王 '$s|@uri')"
+        [search_phone]="/households?q=$phone"
+        [detail]="/households/$household"
+    )
+}
+
 # RSS sampler: max of `ps -o rss=` (KiB) once a second, written to FILE when stopped.
 start_rss_sampler() {
     local pid=$1 file=$2

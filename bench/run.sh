@@ -10,7 +10,7 @@
 #   4. import.sh  a 300,000-row household ledger CSV: dry run and commit
 #
 # Results go to bench/out/ (git-ignored): one directory per script, and
-# bench/out/summary.txt (also printed). Takes about 15 minutes on 2 cores.
+# bench/out/summary.txt (also printed). Takes 10-15 minutes on 2 cores.
 # The binary is copied to bench/out/bin/ first, so that one binary is measured
 # throughout even if build/ is rebuilt meanwhile.
 # Settings (environment, see bench/lib.sh): HOUSEHOLDS, RUNS, CONNS, DURATION,
@@ -31,7 +31,9 @@ BIN=$OUT/bin/lianxin
     echo "date:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "binary:   $SRC_BIN ($(stat -c %y "$SRC_BIN" | cut -d. -f1)," \
         "sha256 $(sha256sum "$BIN" | cut -c1-12)), copied to $BIN"
-    echo "commit:   $(git -C "$BENCH_DIR/.." rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "commit:   $(git -C "$BENCH_DIR/.." rev-parse --short HEAD 2>/dev/null || echo '?')" \
+        "(+ $(git -C "$BENCH_DIR/.." status --short -- src 2>/dev/null | wc -l) changed files" \
+        "under src/ in the working tree; the binary may have been built from them)"
     echo "machine:  $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
         "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
     echo "tools:    $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(hyperfine --version)," \
