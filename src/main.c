@@ -750,6 +750,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "init")) return cmd_init(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "demo")) return cmd_demo(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "serve")) return cmd_serve(&o, sub_argc, sub_argv);
+    /* One-shot commands: the quick check (the server runs the full one). */
+    store_quick_check_only();
     if (!strcmp(cmd, "user")) return cmd_user(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "backup")) return cmd_backup(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "restore")) return cmd_restore(&o, sub_argc, sub_argv);

@@ -69,7 +69,9 @@ int64_t db_changes(db *d);
  * loads and at start, so lists and searches pick the right index. */
 lx_status db_analyze(db *d);
 
-/* Run the engine's own consistency check; LX_EIO with a log line if it fails. */
+/* Run the engine's own consistency check; LX_EIO with a log line if it fails.
+ * db_quick_check is the cheaper check that skips index contents (O(pages)). */
+lx_status db_quick_check(db *d);
 lx_status db_check_integrity(db *d);
 
 /* Write a consistent copy of the live database to `dest` (online: readers

@@ -261,20 +261,30 @@ lx_status db_analyze(db *d)
     return db_exec(d, "PRAGMA analysis_limit=1000; ANALYZE;");
 }
 
-lx_status db_check_integrity(db *d)
+static lx_status run_check(db *d, const char *pragma)
 {
     db_stmt *st = NULL;
     int row = 0;
-    lx_status rc = db_prepare(d, "PRAGMA integrity_check", &st);
+    lx_status rc = db_prepare(d, pragma, &st);
     if (rc)
         return rc;
     rc = db_step(st, &row);
     if (!rc && (!row || strcmp(db_col_text(st, 0), "ok") != 0)) {
-        log_error("integrity_check failed: %s", row ? db_col_text(st, 0) : "(no result)");
+        log_error("%s failed: %s", pragma, row ? db_col_text(st, 0) : "(no result)");
         rc = LX_EIO;
     }
     db_done(st);
     return rc;
+}
+
+lx_status db_check_integrity(db *d)
+{
+    return run_check(d, "PRAGMA integrity_check");
+}
+
+lx_status db_quick_check(db *d)
+{
+    return run_check(d, "PRAGMA quick_check");
 }
 
 lx_status db_backup(db *d, const char *dest)

@@ -9,6 +9,12 @@
 #include <string.h>
 
 static char *db_path;
+static int quick_only;
+
+void store_quick_check_only(void)
+{
+    quick_only = 1;
+}
 static _Thread_local db *thread_db;
 
 /* Every connection opened for a thread, so that store_close can close the
@@ -50,7 +56,7 @@ lx_status store_open(const char *path, const char *keypath, int create)
     rc = db_open(path, create, &d);
     if (rc)
         return rc;
-    rc = db_check_integrity(d);
+    rc = quick_only ? db_quick_check(d) : db_check_integrity(d);
     if (!rc)
         rc = migrate_up(d, NULL, NULL);
     if (!rc)

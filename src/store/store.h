@@ -13,6 +13,11 @@
  * the migrations. LX_EIO / LX_EINVAL with a log line on failure. */
 lx_status store_open(const char *path, const char *keypath, int create);
 
+/* Run only quick_check (not the full integrity_check) at the next
+ * store_open: for the command line's one-shot runs on a large county; the
+ * server always runs the full check at start. */
+void store_quick_check_only(void);
+
 /* Close every connection the store opened (call it after every other thread
  * has stopped using the store) and forget the path. */
 void store_close(void);
