@@ -74,27 +74,6 @@ static void active_clause(qb *q, const char *alias, int active)
     qb_sql(q, sql);
 }
 
-/* One number from a statement with integer parameters a, b and text t (if
- * not NULL); 0 when there is no row. */
-static lx_status count_of(db *d, const char *sql, int64_t a, int64_t b, const char *t,
-                          int64_t *out)
-{
-    db_stmt *st = NULL;
-    int row = 0;
-    lx_status rc = db_prepare(d, sql, &st);
-    *out = 0;
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, a);
-    db_bind_int(st, 2, b);
-    if (t)
-        db_bind_text(st, 3, t);
-    rc = db_step(st, &row);
-    if (!rc && row)
-        *out = db_col_int(st, 0);
-    db_done(st);
-    return rc;
-}
 
 
 /* Append the audit record of a change to `table`/`id`; takes `detail`. */
@@ -268,7 +247,7 @@ lx_status links_uv_create(db *d, const principal *who, const char *addr, int64_t
     int level = 0, active = 0, row = 0;
     int64_t n = 0;
     db_stmt *st = NULL;
-    lx_status rc = count_of(d, "SELECT count(*) FROM units WHERE id = ? AND county_id = ?"
+    lx_status rc = store_scalar(d, "SELECT count(*) FROM units WHERE id = ? AND county_id = ?"
                                " AND active = 1",
                             unit_id, who->county_id, NULL, &n);
     if (rc)
@@ -284,7 +263,7 @@ lx_status links_uv_create(db *d, const principal *who, const char *addr, int64_t
         return lx_fail(e, LX_EINVAL, "node_id", "a unit is paired with a village or community");
     if (!active)
         return lx_fail(e, LX_EINVAL, "node_id", "this village has been deactivated");
-    rc = count_of(d, "SELECT count(*) FROM unit_villages WHERE unit_id = ? AND node_id = ?"
+    rc = store_scalar(d, "SELECT count(*) FROM unit_villages WHERE unit_id = ? AND node_id = ?"
                      " AND ended_at IS NULL",
                   unit_id, node_id, NULL, &n);
     if (rc)
@@ -466,7 +445,7 @@ lx_status links_cp_create(db *d, const principal *who, const char *addr, int64_t
     if (strcmp(org_kind, "branch") && strcmp(org_kind, "general_branch"))
         return lx_fail(e, LX_EINVAL, "org_id", "a contact point is a branch or general branch");
 
-    rc = count_of(d, "SELECT count(*) FROM contact_points WHERE member_id = ? AND county_id = ?"
+    rc = store_scalar(d, "SELECT count(*) FROM contact_points WHERE member_id = ? AND county_id = ?"
                      " AND kind = ? AND ended_at IS NULL",
                   member_id, who->county_id, kind, &n);
     if (rc)

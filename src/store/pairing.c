@@ -821,26 +821,6 @@ static lx_status member_load(db *d, int64_t county, int64_t id, member_row *m)
     return rc;
 }
 
-/* One number from a query with up to three integer parameters and one text. */
-static lx_status count_of(db *d, const char *sql, int64_t a, int64_t b, const char *t,
-                          int64_t *out)
-{
-    db_stmt *st = NULL;
-    int row = 0;
-    lx_status rc = db_prepare(d, sql, &st);
-    *out = 0;
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, a);
-    db_bind_int(st, 2, b);
-    if (t)
-        db_bind_text(st, 3, t);
-    rc = db_step(st, &row);
-    if (!rc && row)
-        *out = db_col_int(st, 0);
-    db_done(st);
-    return rc;
-}
 
 /* The household's path, if it is active and in the actor's scope. */
 static lx_status household_path(db *d, const principal *who, int64_t id, char *path, size_t len)
@@ -906,7 +886,7 @@ lx_status pairing_create(db *d, const principal *who, const char *addr, assign_l
     } else {
         if (!pairing_rank_level(m.rank) || !m.unit_id)
             return lx_fail(e, LX_EINVAL, "member_id", "assistance is given by a unit's cadres");
-        rc = count_of(d, "SELECT count(*) FROM unit_villages WHERE unit_id = ? AND node_id = ?"
+        rc = store_scalar(d, "SELECT count(*) FROM unit_villages WHERE unit_id = ? AND node_id = ?"
                          " AND ended_at IS NULL",
                       m.unit_id, village_of(hpath), NULL, &n);
         if (rc)
@@ -916,7 +896,7 @@ lx_status pairing_create(db *d, const principal *who, const char *addr, assign_l
                            "the member's unit is not paired with the household's village");
         quota = m.assist_quota >= 0 ? m.assist_quota : rank_quota(d, who->county_id, m.rank);
     }
-    rc = count_of(d, "SELECT count(*) FROM pairings WHERE household_id = ? AND county_id = ?"
+    rc = store_scalar(d, "SELECT count(*) FROM pairings WHERE household_id = ? AND county_id = ?"
                      " AND layer = ? AND ended_at IS NULL",
                   household_id, who->county_id, lname, &n);
     if (rc)
@@ -924,7 +904,7 @@ lx_status pairing_create(db *d, const principal *who, const char *addr, assign_l
     if (n)
         return lx_fail(e, LX_ECONFLICT, "household_id",
                        "the household already has a %s member; end that pairing first", lname);
-    rc = count_of(d, "SELECT count(*) FROM pairings WHERE member_id = ? AND county_id = ?"
+    rc = store_scalar(d, "SELECT count(*) FROM pairings WHERE member_id = ? AND county_id = ?"
                      " AND layer = ? AND ended_at IS NULL",
                   member_id, who->county_id, lname, &n);
     if (rc)
@@ -976,7 +956,7 @@ lx_status pairing_end(db *d, const principal *who, const char *addr, int64_t pai
     if (ended)
         return lx_fail(e, LX_ECONFLICT, "id", "this pairing has ended already");
     if (!strcmp(layer, "assistance")) {
-        rc = count_of(d, "SELECT count(*) FROM assistance_tasks WHERE pairing_id = ?"
+        rc = store_scalar(d, "SELECT count(*) FROM assistance_tasks WHERE pairing_id = ?"
                          " AND county_id = ? AND status = 'open'",
                       pairing_id, who->county_id, NULL, &open);
         if (rc)

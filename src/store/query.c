@@ -150,3 +150,22 @@ void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
         break;
     }
 }
+
+lx_status store_scalar(db *d, const char *sql, int64_t a, int64_t b, const char *t, int64_t *out)
+{
+    db_stmt *st = NULL;
+    int row = 0;
+    lx_status rc = db_prepare(d, sql, &st);
+    *out = 0;
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, a);
+    db_bind_int(st, 2, b);
+    if (t)
+        db_bind_text(st, 3, t);
+    rc = db_step(st, &row);
+    if (!rc && row)
+        *out = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}

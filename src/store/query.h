@@ -46,4 +46,9 @@ void qb_scope(qb *q, const scope *s, resource_kind r, const char *t);
 /* Append " AND <col> >= ? AND <col> < ?" so that col starts with prefix. */
 void qb_prefix(qb *q, const char *col, const char *prefix);
 
+/* One whole number from a statement whose parameters are the integers a
+ * and b and, if t is not NULL, the text t (in that order); 0 when it gives
+ * no row. For counts and single values. */
+lx_status store_scalar(db *d, const char *sql, int64_t a, int64_t b, const char *t, int64_t *out);
+
 #endif
