@@ -9,7 +9,7 @@ BUILD_PKGS=(build-essential cmake pkg-config
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libopencc-dev
   libcmocka-dev libopencc-data liblemon-dev libqrencode-dev)
 # Extra packages used only by benchmarks (bench/).
-BENCH_PKGS=(wrk hyperfine nginx-light)
+BENCH_PKGS=(wrk hyperfine nginx-light jq)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi
