@@ -4,16 +4,6 @@
 #include "store/audit_read.h"
 #include "store/store.h"
 
-/* A positive whole number from the query, or dflt when absent; -1 if malformed. */
-static int64_t query_int(req *r, const char *name, int64_t dflt)
-{
-    const char *s = req_query(r, name);
-    char *end = NULL;
-    if (!s)
-        return dflt;
-    long long v = strtoll(s, &end, 10);
-    return (*s && !*end && v > 0) ? v : -1;
-}
 
 lx_status api_audit_list(req *r)
 {
@@ -23,11 +13,13 @@ lx_status api_audit_list(req *r)
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
-    int64_t after = query_int(r, "after", 0), limit = query_int(r, "limit", 100);
-    if (after < 0)
-        return req_fail(r, LX_EINVAL, "after", "after must be a positive id");
-    if (limit < 1 || limit > 1000)
+    int64_t after = 0, limit = 0;
+    if ((rc = req_query_id(r, "after", &after)) || (rc = req_query_id(r, "limit", &limit)))
+        return rc;
+    if (limit > 1000)
         return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 1000");
+    if (!limit)
+        limit = 100;
     audit_flush();
     rc = audit_page(store_db(), r->who.county_id, after, (int)limit, &items, &next);
     if (rc)

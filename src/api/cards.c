@@ -26,20 +26,6 @@
 
 /* ---- printing ---- */
 
-/* A positive id from the query into *id (0 when absent). */
-static lx_status query_id(req *r, const char *name, int64_t *id)
-{
-    const char *s = req_query(r, name);
-    char *end = NULL;
-    *id = 0;
-    if (!s)
-        return LX_OK;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0 || strlen(s) > 15)
-        return req_fail(r, LX_EINVAL, name, "%s must be a positive id", name);
-    *id = v;
-    return LX_OK;
-}
 
 /* The print, run in one write transaction: the cards and their links, and
  * the audit record of who printed how many (never the phones). */
@@ -79,8 +65,8 @@ lx_status api_cards(req *r)
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
-    if ((rc = query_id(r, "household_id", &sel.household_id)) ||
-        (rc = query_id(r, "node_id", &sel.node_id)))
+    if ((rc = req_query_id(r, "household_id", &sel.household_id)) ||
+        (rc = req_query_id(r, "node_id", &sel.node_id)))
         return rc;
     if (sel.household_id && sel.node_id)
         return req_fail(r, LX_EINVAL, "node_id",

@@ -16,18 +16,14 @@
 static lx_status load_report(req *r, coverage_report *rep)
 {
     static const char *const known[] = {"node_id", NULL};
-    const char *s = req_query(r, "node_id");
-    int64_t node = r->who.node_id;
+    int64_t node = 0;
     lx_status rc = req_query_only(r, known);
+    if (!rc)
+        rc = req_query_id(r, "node_id", &node);
     if (rc)
         return rc;
-    if (s) {
-        char *end = NULL;
-        long long v = strtoll(s, &end, 10);
-        if (!*s || *end || v <= 0 || v >= 1000000000000000LL)
-            return req_fail(r, LX_EINVAL, "node_id", "node_id must be a positive id");
-        node = v;
-    }
+    if (!node)
+        node = r->who.node_id; /* the caller's own place by default */
     if (node <= 0)
         return req_fail(r, LX_ENOTFOUND, "node_id", "no such place in your scope");
     rc = coverage_load(store_db(), &r->who, node, rep);

@@ -12,52 +12,32 @@
 
 /* ---- input ---- */
 
-/* A positive id from the query, 0 when absent, -1 when malformed. */
-static int64_t query_id(req *r, const char *name)
-{
-    const char *s = req_query(r, name);
-    char *end = NULL;
-    if (!s)
-        return 0;
-    long long v = strtoll(s, &end, 10);
-    return (*s && !*end && v > 0 && v < 1000000000000000LL) ? v : -1;
-}
 
 /* The common list parameters: two id filters named a and b, active, after,
  * limit. Every other parameter is refused, naming it. */
 static lx_status list_query(req *r, const char *a, const char *b, links_query *lq)
 {
     const char *const known[] = {a, b, "active", "after", "limit", NULL};
-    const char *active = req_query(r, "active"), *limit = req_query(r, "limit");
+    int64_t limit = 0;
     lx_status rc = req_query_only(r, known);
     memset(lq, 0, sizeof *lq);
-    lq->active = 1;
     lq->limit = 50;
+    if (!rc)
+        rc = req_query_id(r, a, &lq->a);
+    if (!rc)
+        rc = req_query_id(r, b, &lq->b);
+    if (!rc)
+        rc = req_query_id(r, "after", &lq->after);
+    if (!rc)
+        rc = req_query_id(r, "limit", &limit);
+    if (!rc)
+        rc = req_query_active(r, &lq->active);
     if (rc)
         return rc;
-    if ((lq->a = query_id(r, a)) < 0)
-        return req_fail(r, LX_EINVAL, a, "%s must be a positive id", a);
-    if ((lq->b = query_id(r, b)) < 0)
-        return req_fail(r, LX_EINVAL, b, "%s must be a positive id", b);
-    if ((lq->after = query_id(r, "after")) < 0)
-        return req_fail(r, LX_EINVAL, "after", "after must be a positive id");
-    if (limit) {
-        char *end = NULL;
-        long v = strtol(limit, &end, 10);
-        if (!*limit || *end || v < 1 || v > 500)
-            return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 500");
-        lq->limit = (int)v;
-    }
-    if (active) {
-        if (!strcmp(active, "1"))
-            lq->active = 1;
-        else if (!strcmp(active, "0"))
-            lq->active = 0;
-        else if (!strcmp(active, "all"))
-            lq->active = -1;
-        else
-            return req_fail(r, LX_EINVAL, "active", "active must be 1, 0 or all");
-    }
+    if (limit > 500)
+        return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 500");
+    if (limit)
+        lq->limit = (int)limit;
     return LX_OK;
 }
 
@@ -211,20 +191,28 @@ static lx_status end_generic(req *r, link_op op,
     return link_write(r, &c, 200, get, c.id);
 }
 
-/* ---- units paired with villages ---- */
-
-lx_status api_unit_villages_list(req *r)
+/* A list of one kind of link: its two id filters and its store function. */
+static lx_status list_generic(req *r, const char *a, const char *b,
+                              lx_status (*fn)(db *, const principal *, const links_query *,
+                                              json_t **, int64_t *))
 {
     links_query lq;
     json_t *items = NULL;
     int64_t next = 0;
-    lx_status rc = list_query(r, "unit_id", "node_id", &lq);
+    lx_status rc = list_query(r, a, b, &lq);
     if (!rc)
-        rc = links_uv_list(store_db(), &r->who, &lq, &items, &next);
+        rc = fn(store_db(), &r->who, &lq, &items, &next);
     if (rc)
         return rc;
     reply_page(r, items, next);
     return LX_OK;
+}
+
+/* ---- units paired with villages ---- */
+
+lx_status api_unit_villages_list(req *r)
+{
+    return list_generic(r, "unit_id", "node_id", links_uv_list);
 }
 
 lx_status api_unit_villages_create(req *r)
@@ -248,16 +236,7 @@ lx_status api_unit_villages_end(req *r)
 
 lx_status api_contact_points_list(req *r)
 {
-    links_query lq;
-    json_t *items = NULL;
-    int64_t next = 0;
-    lx_status rc = list_query(r, "member_id", "org_id", &lq);
-    if (!rc)
-        rc = links_cp_list(store_db(), &r->who, &lq, &items, &next);
-    if (rc)
-        return rc;
-    reply_page(r, items, next);
-    return LX_OK;
+    return list_generic(r, "member_id", "org_id", links_cp_list);
 }
 
 lx_status api_contact_points_create(req *r)

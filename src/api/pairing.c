@@ -6,16 +6,6 @@
 
 #include <string.h>
 
-/* A positive id from the query, 0 when absent, -1 when malformed. */
-static int64_t query_id(req *r, const char *name)
-{
-    const char *s = req_query(r, name);
-    char *end = NULL;
-    if (!s)
-        return 0;
-    long long v = strtoll(s, &end, 10);
-    return (*s && !*end && v > 0) ? v : -1;
-}
 
 lx_status api_assign_plan(req *r)
 {
@@ -73,10 +63,14 @@ lx_status api_assign_changes(req *r)
     static const char *const known[] = {"change", "after", "limit", NULL};
     static const char *const changes[] = {"added", "moved", "dropped", "uncovered"};
     const char *change = req_query(r, "change");
-    int64_t after = query_id(r, "after"), limit = query_id(r, "limit");
+    int64_t after = 0, limit = 0;
     json_t *items = NULL;
     int64_t next = 0;
     lx_status rc = req_query_only(r, known);
+    if (!rc)
+        rc = req_query_id(r, "after", &after);
+    if (!rc)
+        rc = req_query_id(r, "limit", &limit);
     if (rc)
         return rc;
     if (change) {
@@ -86,9 +80,7 @@ lx_status api_assign_changes(req *r)
         if (!ok)
             return req_fail(r, LX_EINVAL, "change", "change is added, moved, dropped or uncovered");
     }
-    if (after < 0)
-        return req_fail(r, LX_EINVAL, "after", "after must be a positive id");
-    if (limit < 0 || limit > 500)
+    if (limit > 500)
         return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 500");
     rc = pairing_run_changes(store_db(), &r->who, req_id(r, 0), change, after,
                              limit ? (int)limit : 100, &items, &next);
@@ -131,32 +123,28 @@ lx_status api_pairings_list(req *r)
 {
     static const char *const known[] = {"household_id", "member_id", "layer", "active",
                                         "after",        "limit",     NULL};
-    const char *layer = req_query(r, "layer"), *active_s = req_query(r, "active");
-    int64_t hh = query_id(r, "household_id"), m = query_id(r, "member_id"),
-            after = query_id(r, "after"), limit = query_id(r, "limit");
+    const char *layer = req_query(r, "layer");
+    int64_t hh = 0, m = 0, after = 0, limit = 0;
     int active = 1;
     json_t *items = NULL;
     int64_t next = 0;
     lx_status rc = req_query_only(r, known);
+    if (!rc)
+        rc = req_query_id(r, "household_id", &hh);
+    if (!rc)
+        rc = req_query_id(r, "member_id", &m);
+    if (!rc)
+        rc = req_query_id(r, "after", &after);
+    if (!rc)
+        rc = req_query_id(r, "limit", &limit);
+    if (!rc)
+        rc = req_query_active(r, &active);
     if (rc)
         return rc;
-    if (hh < 0 || m < 0 || after < 0)
-        return req_fail(r, LX_EINVAL, hh < 0 ? "household_id" : m < 0 ? "member_id" : "after",
-                        "ids are positive whole numbers");
-    if (limit < 0 || limit > 500)
+    if (limit > 500)
         return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 500");
     if (layer && pairing_layer_parse(layer) < 0)
         return req_fail(r, LX_EINVAL, "layer", "layer is liaison or assistance");
-    if (active_s) {
-        if (!strcmp(active_s, "1"))
-            active = 1;
-        else if (!strcmp(active_s, "0"))
-            active = 0;
-        else if (!strcmp(active_s, "all"))
-            active = -1;
-        else
-            return req_fail(r, LX_EINVAL, "active", "active must be 1, 0 or all");
-    }
     rc = pairing_list(store_db(), &r->who, hh, m, layer, active, after, limit ? (int)limit : 50,
                       &items, &next);
     if (rc)

@@ -85,6 +85,12 @@ const char *req_query(req *r, const char *name);
 /* Refuse (400, naming it) any query parameter not in the NULL-terminated
  * list `allowed`; LX_OK when all are known. */
 lx_status req_query_only(req *r, const char *const *allowed);
+/* A positive whole number from the query (an id, a cursor, a limit) into
+ * *v; 0 when absent. A malformed value is a 400 naming the parameter. */
+lx_status req_query_id(req *r, const char *name, int64_t *v);
+/* The `active` parameter: 1 (the default when absent), 0 or -1 for "all";
+ * anything else is a 400. */
+lx_status req_query_active(req *r, int *active);
 /* Refuse (400) a non-empty JSON body on an action that takes none. */
 lx_status req_no_body(req *r);
 /* A request header, or NULL. */

@@ -83,6 +83,35 @@ lx_status req_query_only(req *r, const char *const *allowed)
     return q.rc;
 }
 
+lx_status req_query_id(req *r, const char *name, int64_t *v)
+{
+    const char *s = req_query(r, name);
+    char *end = NULL;
+    *v = 0;
+    if (!s)
+        return LX_OK;
+    long long n = strtoll(s, &end, 10);
+    if (!*s || *end || n <= 0 || strlen(s) > 15)
+        return req_fail(r, LX_EINVAL, name, "%s must be a positive whole number", name);
+    *v = n;
+    return LX_OK;
+}
+
+lx_status req_query_active(req *r, int *active)
+{
+    const char *s = req_query(r, "active");
+    *active = 1;
+    if (!s || !strcmp(s, "1") || !strcmp(s, "true"))
+        return LX_OK;
+    if (!strcmp(s, "0") || !strcmp(s, "false"))
+        *active = 0;
+    else if (!strcmp(s, "all"))
+        *active = -1;
+    else
+        return req_fail(r, LX_EINVAL, "active", "active must be 1, 0 or all");
+    return LX_OK;
+}
+
 lx_status req_no_body(req *r)
 {
     if (r->json && json_object_size(r->json))

@@ -1,6 +1,7 @@
 /* cards.c -- the SQL of contact cards: households with their members and places, card links. */
 #include "store/cards.h"
 #include "store/query.h"
+#include "store/registry.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -237,23 +238,10 @@ static lx_status issue_token(db *d, arena *a, const principal *p, card_data *c)
 /* The path of a place in scope `ns`; LX_ENOTFOUND if it is not. */
 static lx_status place_path(db *d, arena *a, const scope *ns, int64_t node_id, const char **path)
 {
-    qb q;
-    db_stmt *st = NULL;
-    int row = 0;
-    lx_status rc;
-    qb_init(&q);
-    qb_sql(&q, "SELECT t.path FROM nodes t WHERE t.id = ?");
-    qb_int(&q, node_id);
-    qb_scope(&q, ns, RES_NODES, "t");
-    rc = qb_prepare(&q, d, &st);
+    record *n = NULL;
+    lx_status rc = registry_get(d, a, &reg_nodes, ns, node_id, &n);
     if (!rc)
-        rc = db_step(st, &row);
-    if (!rc && row)
-        *path = text_col(st, 0, a);
-    else if (!rc)
-        rc = LX_ENOTFOUND;
-    db_done(st);
-    qb_release(&q);
+        *path = n->path;
     return rc;
 }
 
@@ -414,23 +402,15 @@ lx_status cards_resolve(db *d, arena *a, const char *token, card_data *out)
 
 lx_status cards_revoke(db *d, const scope *hs, int64_t household_id, lx_error *e)
 {
-    qb q;
-    db_stmt *st = NULL;
-    int row = 0, changed = 0;
-    lx_status rc;
-    qb_init(&q);
-    qb_sql(&q, "SELECT 1 FROM households h WHERE h.id = ?");
-    qb_int(&q, household_id);
-    qb_scope(&q, hs, RES_HOUSEHOLDS, "h");
-    rc = qb_prepare(&q, d, &st);
-    if (!rc)
-        rc = db_step(st, &row);
-    db_done(st);
-    qb_release(&q);
+    int changed = 0;
+    record *h = NULL;
+    arena *a = arena_new();
+    lx_status rc = registry_get(d, a, &reg_households, hs, household_id, &h);
+    arena_free(a);
+    if (rc == LX_ENOTFOUND)
+        return lx_fail(e, LX_ENOTFOUND, "id", "no such household in your scope");
     if (rc)
         return rc;
-    if (!row)
-        return lx_fail(e, LX_ENOTFOUND, "id", "no such household in your scope");
     rc = revoke_token(d, household_id, &changed);
     if (rc)
         return rc;

@@ -4,6 +4,7 @@
 #include "store/audit.h"
 #include "store/policies.h"
 #include "store/query.h"
+#include "store/registry.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -825,23 +826,15 @@ static lx_status member_load(db *d, int64_t county, int64_t id, member_row *m)
 /* The household's path, if it is active and in the actor's scope. */
 static lx_status household_path(db *d, const principal *who, int64_t id, char *path, size_t len)
 {
-    db_stmt *st = NULL;
-    int row = 0;
-    qb q;
     scope s = scope_for(who, RES_HOUSEHOLDS);
-    qb_init(&q);
-    qb_sql(&q, "SELECT t.path FROM households t WHERE t.id = ? AND t.active = 1");
-    qb_int(&q, id);
-    qb_scope(&q, &s, RES_HOUSEHOLDS, "t");
-    lx_status rc = qb_prepare(&q, d, &st);
-    if (!rc)
-        rc = db_step(st, &row);
-    if (!rc && row)
-        lx_strlcpy(path, db_col_text(st, 0), len);
-    else if (!rc)
+    record *h = NULL;
+    arena *a = arena_new();
+    lx_status rc = registry_get(d, a, &reg_households, &s, id, &h);
+    if (!rc && !h->active)
         rc = LX_ENOTFOUND;
-    db_done(st);
-    qb_release(&q);
+    if (!rc)
+        lx_strlcpy(path, h->path, len);
+    arena_free(a);
     return rc;
 }
 

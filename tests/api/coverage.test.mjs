@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, Client } from './lib.mjs';
+import { startServer, Client, listAll as all } from './lib.mjs';
 
 const FIGURES = ['households', 'households_without_liaison', 'households_in_difficulty',
   'in_difficulty_without_assistance', 'hardest', 'hardest_without_leader', 'members',
@@ -30,17 +30,6 @@ after(async () => { await srv.stop(); });
 // ---- the independent count ----
 
 // Every page of a list.
-async function all(client, path) {
-  const items = [];
-  const sep = path.includes('?') ? '&' : '?';
-  for (let after = null; ;) {
-    const r = await client.get(`${path}${sep}limit=500${after ? `&after=${after}` : ''}`);
-    assert.equal(r.status, 200, `${path}: ${r.text}`);
-    items.push(...r.body.items);
-    if (!r.body.next) return items;
-    after = r.body.next;
-  }
-}
 
 // Everything the count needs, read through the ordinary list APIs.
 async function world() {

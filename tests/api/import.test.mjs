@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client } from './lib.mjs';
+import { startServer, Client, idno } from './lib.mjs';
 
 let srv; let c; let town; let village; let group;
 before(async () => {
@@ -15,11 +15,6 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-function idno(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[s % 11];
-}
 const gbk = (text) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
 
 const HEAD = '户编号,乡镇(街道),村(社区),组(网格),住址,富裕难度,户类别,需求,姓名,性别,出生日期,身份证号,联系电话,与户主关系\r\n';

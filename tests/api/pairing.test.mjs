@@ -1,7 +1,7 @@
 // pairing.test.mjs -- automatic assignment (plan, look, apply) and manual pairing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from './lib.mjs';
+import { startServer, Client, listAll as all } from './lib.mjs';
 
 let srv; let county; let town; let root;
 before(async () => {
@@ -12,15 +12,6 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-async function all(c, path) {
-  let out = []; let after = null;
-  for (;;) {
-    const page = (await c.get(`${path}${path.includes('?') ? '&' : '?'}limit=500${after ? `&after=${after}` : ''}`)).body;
-    out = out.concat(page.items);
-    if (!page.next) return out;
-    after = page.next;
-  }
-}
 
 test('a liaison run is planned first, pairs nothing until applied, then covers what the quotas allow', async () => {
   const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root });

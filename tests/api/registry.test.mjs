@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client, lianxin } from './lib.mjs';
+import { startServer, Client, lianxin, idno } from './lib.mjs';
 
 let srv; let c; let group;
 before(async () => {
@@ -14,11 +14,6 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 // A valid ID number built with the GB 11643 check digit.
-function idno(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[s % 11];
-}
 
 test('bad input gets a 4xx naming the field, and writes nothing', async () => {
   const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;

@@ -2,17 +2,8 @@
 // finds, page by page, whichever plan the server picks (name index, place index, id order).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from './lib.mjs';
+import { startServer, Client, listAll as all } from './lib.mjs';
 
-async function all(c, path) {
-  let out = []; let after = null;
-  for (;;) {
-    const page = (await c.get(`${path}${path.includes('?') ? '&' : '?'}limit=500${after ? `&after=${after}` : ''}`)).body;
-    out = out.concat(page.items);
-    if (!page.next) return out;
-    after = page.next;
-  }
-}
 
 async function walk(c, path, size) {
   const ids = []; let after = null;
