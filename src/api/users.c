@@ -34,7 +34,14 @@ lx_status api_users_list(req *r)
     if (rc)
         return rc;
     json_t *arr = json_array();
-    rc = users_each(store_db(), r->who.county_id, r->who.node_path, add_user, arr);
+    /* Accounts are seen over the same subtree as the tree itself (scope_for);
+     * with no subtree, none. */
+    scope s = scope_for(&r->who, RES_NODES);
+    if (s.kind != SCOPE_SUBTREE) {
+        req_reply(r, 200, json_pack("{s:o}", "items", arr));
+        return LX_OK;
+    }
+    rc = users_each(store_db(), r->who.county_id, s.path, add_user, arr);
     if (rc) {
         json_decref(arr);
         return rc;
