@@ -36,6 +36,7 @@ run: build-bin
 
 # Every test: unit tests and API tests, on the plain build and under ASan/UBSan.
 test: build build-asan
+	@scripts/deps.sh --test
 	scripts/test.sh $(BUILD) $(ASAN)
 
 bench: build

@@ -8,11 +8,22 @@ BUILD_PKGS=(build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libopencc-dev
   libcmocka-dev libopencc-data liblemon-dev libqrencode-dev)
+# The browser tests (tests/e2e): Debian's Chromium, driven by playwright-core from npm,
+# zbarimg to read the QR codes on printed cards back from a screenshot, and CJK fonts
+# so that pages are laid out (and screenshots read) with real Chinese glyphs.
+E2E_PKGS=(chromium zbar-tools fonts-noto-cjk)
 # Extra packages used only by benchmarks (bench/).
 BENCH_PKGS=(wrk hyperfine nginx-light jq)
 
 want=("${BUILD_PKGS[@]}")
-if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi
+tests=0
+for a in "$@"; do
+  case $a in
+    --test) want+=("${E2E_PKGS[@]}"); tests=1 ;;
+    --bench) want+=("${BENCH_PKGS[@]}") ;;
+    *) echo "usage: deps.sh [--test] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 # Node.js may come from elsewhere with npm inside it: ask Debian only for what is absent.
@@ -23,7 +34,19 @@ for p in "${want[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# npm packages of the browser tests, from the lock file; again only when it changed.
+npm_ci() {
+  [ $tests -eq 1 ] || return 0
+  local dir=$root/tests/e2e stamp=$root/tests/e2e/node_modules/.lock-stamp
+  if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then return 0; fi
+  echo "deps.sh: npm ci in tests/e2e"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$dir/package-lock.json" "$stamp"
+}
+
+if [ ${#missing[@]} -eq 0 ]; then npm_ci; exit 0; fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: missing packages: ${missing[*]}" >&2
@@ -34,3 +57,4 @@ echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_ci

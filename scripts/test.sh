@@ -15,11 +15,19 @@ run_api() {
   LIANXIN_BIN="$root/$1/lianxin" node --test --test-concurrency=1 "$root"/tests/api/*.test.mjs || failed=1
 }
 
+# Browser tests: Debian's Chromium driven by playwright-core (tests/e2e/node_modules).
+run_e2e() {
+  echo "== browser tests against $1/lianxin"
+  LIANXIN_BIN="$root/$1/lianxin" node --test --test-concurrency=1 "$root"/tests/e2e/*.test.mjs || failed=1
+}
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_unit "$build"
 run_unit "$asan"
 run_api "$build"
 run_api "$asan"
+run_e2e "$build"
+run_e2e "$asan"
 if [ $failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi
 echo "make test: all passed"
