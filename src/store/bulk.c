@@ -26,6 +26,12 @@ static const char sql_org[] =
     "INSERT INTO orgs (county_id, path, active, created_at, updated_at, node_id, parent_org_id,"
     " kind, basis, name, name_key) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char sql_org_leader[] = "UPDATE orgs SET leader_member_id = ? WHERE id = ?";
+/* The secretary of a village's or a township's organisation is the person the
+ * cards and the resident page give to call there. */
+static const char sql_node_contact[] =
+    "UPDATE nodes SET contact_name = ?, contact_phone_enc = ?, contact_phone_h = ?"
+    " WHERE id = (SELECT node_id FROM orgs WHERE id = ?) AND level IN (2, 3)"
+    " AND contact_name IS NULL";
 static const char sql_member[] =
     "INSERT INTO members (county_id, path, active, created_at, updated_at, node_id, unit_id,"
     " org_id, name, name_key, gender, phone_enc, phone_h, rank, category, skills)"
@@ -369,6 +375,15 @@ static lx_status on_member(void *ctx, const demo_member *m)
             return rc;
         db_bind_int(st, 1, id);
         db_bind_int(st, 2, org);
+        rc = db_run(st);
+        db_done(st);
+        if (!rc)
+            rc = db_prepare(L->d, sql_node_contact, &st);
+        if (rc)
+            return rc;
+        db_bind_text(st, 1, m->name);
+        bind_pii(st, 2, "phone", m->phone);
+        db_bind_int(st, 4, org);
         rc = db_run(st);
         db_done(st);
     }

@@ -105,6 +105,13 @@ test('a village liaison run, its printed cards, and the resident page each QR co
     const [memberName, memberPhone] = liaison.split(/\s+/);
     assert.equal(await who.locator('.name').innerText(), memberName);
     assert.equal(await who.locator('a.call').getAttribute('href'), `tel:${memberPhone}`);
+    // The demo village's secretary is who to call at the village, on the card and the page.
+    const vil = p.locator('section.who', { hasText: '村（社区）联系人' });
+    const secretary = (await card.locator('p.r', { hasText: '村（社区）联系人' }).innerText())
+      .replace(/^村（社区）联系人：/, '').trim().split(/\s+/);
+    assert.equal(secretary.length, 2, `village contact on the card: ${secretary}`);
+    assert.equal(await vil.locator('.name').innerText(), secretary[0]);
+    assert.equal(await vil.locator('a.call').getAttribute('href'), `tel:${secretary[1]}`);
     // Fits the phone: no sideways scrolling, readable text, buttons a thumb can hit.
     const fit = await p.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
