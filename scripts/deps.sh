@@ -3,11 +3,13 @@
 # Debian packages only; run as root on a fresh machine (make run / make test call it).
 set -euo pipefail
 
-# Packages for building and running the server and its unit tests.
+# Packages for building and running the server and its unit tests (lunar: the Chinese
+# calendar that tests/unit/test_festival.c checks the festival table against).
 BUILD_PKGS=(build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libopencc-dev
-  libcmocka-dev libopencc-data liblemon-dev libqrencode-dev)
+  libcmocka-dev libopencc-data liblemon-dev libqrencode-dev
+  lunar)
 # Extra packages used only by benchmarks (bench/).
 BENCH_PKGS=(wrk hyperfine nginx-light jq)
 

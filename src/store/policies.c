@@ -114,7 +114,7 @@ lx_status policy_set_text(db *d, int64_t county_id, const char *key, const char 
 {
     const policy_def *def = policy_find(key);
     if (!def || !def->def_text || !utf8_valid(value, strlen(value)) ||
-        (int64_t)utf8_chars(value) > def->max)
+        (int64_t)utf8_chars(value) > def->max || policy_check_text(def, value, NULL))
         return LX_EINVAL;
     return store_value(d, county_id, key, value, user_id);
 }
