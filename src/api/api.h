@@ -47,6 +47,11 @@ lx_status api_tasks_create(req *r);
 lx_status api_tasks_close(req *r);
 lx_status api_policy_preset(req *r);
 lx_status api_coverage(req *r);
+/* api/due.c: due lists, members falling behind, compliance. */
+lx_status api_member_due(req *r);
+lx_status api_member_compliance(req *r);
+lx_status api_node_behind(req *r);
+lx_status api_node_compliance(req *r);
 lx_status api_coverage_export(req *r);
 
 /* cards.c: contact cards and door plates; the resident page (public) */
