@@ -62,15 +62,31 @@ static json_t *obligation_json(const due_set *s, const cr_obligation *o)
     return j;
 }
 
+/* One line of a due list: an obligation and, for a miss, how many in a row. */
+typedef struct pick_t {
+    const cr_obligation *o; /* the open obligation, or the oldest miss of a run */
+    int run;                /* misses in that run */
+} pick_t;
+
 /* Most urgent first: the longest overdue, then the soonest due. */
 static int cmp_urgent(const void *a, const void *b)
 {
-    const cr_obligation *x = *(const cr_obligation *const *)a, *y = *(const cr_obligation *const *)b;
+    const cr_obligation *x = ((const pick_t *)a)->o, *y = ((const pick_t *)b)->o;
     if (x->days_overdue != y->days_overdue)
         return y->days_overdue - x->days_overdue;
     if (x->due_day != y->due_day)
         return x->due_day - y->due_day;
     return (x->household_id > y->household_id) - (x->household_id < y->household_id);
+}
+
+static int cmp_subject(const void *a, const void *b)
+{
+    const cr_obligation *x = *(const cr_obligation *const *)a, *y = *(const cr_obligation *const *)b;
+    if (x->rule != y->rule)
+        return x->rule - y->rule;
+    if (x->household_id != y->household_id)
+        return x->household_id < y->household_id ? -1 : 1;
+    return x->due_day - y->due_day;
 }
 
 lx_status api_member_due(req *r)
@@ -98,42 +114,45 @@ lx_status api_member_due(req *r)
         return rc;
     }
     /* Of each rule and household, only the run of misses since it was last done: the
-     * oldest miss says how overdue it is. Obligations are in window order per subject. */
-    const cr_obligation **pick = xcalloc(s.n + 1, sizeof *pick);
-    size_t np = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        const cr_obligation *o = &s.o[i];
-        if (o->member_id != member || o->state == CR_MET || o->state == CR_LATE)
-            continue;
-        if (o->state == CR_OPEN && o->due_day > wk1)
-            continue;
-        int later_done = 0, earlier_miss = 0;
-        for (size_t j = 0; j < s.n; j++) {
-            const cr_obligation *x = &s.o[j];
-            if (x->rule != o->rule || x->household_id != o->household_id ||
-                x->member_id != member)
-                continue;
-            if (x->due_day > o->due_day && x->due_day <= today &&
-                (x->state == CR_MET || x->state == CR_LATE))
-                later_done = 1;
-            if (o->state == CR_MISSED && x->state == CR_MISSED && x->due_day < o->due_day)
-                earlier_miss = 1;
+     * oldest miss says how overdue it is, `missed` how many. One pass over the member's
+     * obligations sorted by (rule, household, due date). */
+    const cr_obligation **mine = xcalloc(s.n + 1, sizeof *mine);
+    pick_t *pick = xcalloc(s.n + 1, sizeof *pick);
+    size_t nm = 0, np = 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.o[i].member_id == member)
+            mine[nm++] = &s.o[i];
+    qsort(mine, nm, sizeof *mine, cmp_subject);
+    for (size_t i = 0; i < nm;) {
+        size_t j = i;
+        const cr_obligation *run = NULL;
+        int nrun = 0;
+        for (; j < nm && mine[j]->rule == mine[i]->rule &&
+               mine[j]->household_id == mine[i]->household_id;
+             j++) {
+            const cr_obligation *o = mine[j];
+            if (o->state == CR_MET || o->state == CR_LATE) {
+                run = NULL; /* done since: the earlier misses are behind it */
+                nrun = 0;
+            } else if (o->state == CR_MISSED) {
+                if (!run)
+                    run = o;
+                nrun++;
+            } else if (o->due_day <= wk1) {
+                pick[np++] = (pick_t){o, 0}; /* open, due by Sunday */
+            }
         }
-        if (o->state == CR_MISSED && (later_done || earlier_miss))
-            continue; /* superseded by a later contact, or folded into the oldest miss */
-        pick[np++] = o;
+        if (run)
+            pick[np++] = (pick_t){run, nrun};
+        i = j;
     }
+    free(mine);
     qsort(pick, np, sizeof *pick, cmp_urgent);
     json_t *items = json_array();
     for (size_t i = 0; i < np; i++) {
-        json_t *j = obligation_json(&s, pick[i]);
-        if (pick[i]->state == CR_MISSED) {
-            int k = 0;
-            for (size_t x = 0; x < s.n; x++)
-                k += s.o[x].rule == pick[i]->rule && s.o[x].member_id == member &&
-                     s.o[x].household_id == pick[i]->household_id && s.o[x].state == CR_MISSED;
-            json_object_set_new(j, "missed", json_integer(k));
-        }
+        json_t *j = obligation_json(&s, pick[i].o);
+        if (pick[i].o->state == CR_MISSED)
+            json_object_set_new(j, "missed", json_integer(pick[i].run));
         json_array_append_new(items, j);
     }
     free(pick);

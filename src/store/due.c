@@ -2,7 +2,7 @@
  *
  * Every query here is one index range per table (households by path, contact_households by
  * (county_id, household_id, happened_at) or joined from households, contacts by
- * (county_id, member_id, kind, happened_at) or (county_id, path, happened_at)); none runs
+ * (county_id, member_id, kind, happened_at), driven by members); none runs
  * per row. The evaluation itself is core/contact_rules.c. */
 #include "store/due.h"
 #include "core/policy.h"
@@ -10,8 +10,11 @@
 #include "store/policies.h"
 #include "store/query.h"
 #include "util/arena.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,12 +57,35 @@ int due_utc_offset(db *d, int64_t county_id)
 }
 
 /* The county's rules of contact, parsed. A rule that fails to parse (only possible if the
- * table was edited by hand) is skipped and logged by its absence. */
+ * table was edited by hand) is skipped. Cached per county like the policies themselves: for
+ * 30 seconds, and until this process changes a policy. */
+#define RULE_CACHE_SLOTS 8
+static pthread_mutex_t rule_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    int64_t county;               /* whose rules */
+    uint64_t generation;          /* policy_generation() when read */
+    int64_t at;                   /* when read */
+    size_t n;                     /* how many */
+    cr_rule rules[DUE_MAX_RULES]; /* the rules */
+} rule_cache[RULE_CACHE_SLOTS];
+
 static void load_rules(db *d, int64_t county, due_set *s)
 {
     size_t n;
     const policy_def *t = policy_table(&n);
     char buf[1024];
+    uint64_t gen = policy_generation();
+    int64_t now = lx_now();
+    pthread_mutex_lock(&rule_lock);
+    for (int i = 0; i < RULE_CACHE_SLOTS; i++)
+        if (rule_cache[i].county == county && rule_cache[i].generation == gen &&
+            now - rule_cache[i].at < 30) {
+            s->nrules = rule_cache[i].n;
+            memcpy(s->rules, rule_cache[i].rules, s->nrules * sizeof *s->rules);
+            pthread_mutex_unlock(&rule_lock);
+            return;
+        }
+    pthread_mutex_unlock(&rule_lock);
     for (size_t i = 0; i < n && s->nrules < DUE_MAX_RULES; i++) {
         if (strncmp(t[i].key, POLICY_RULE_PREFIX, strlen(POLICY_RULE_PREFIX)))
             continue;
@@ -68,6 +94,14 @@ static void load_rules(db *d, int64_t county, due_set *s)
                           NULL) == LX_OK)
             s->nrules++;
     }
+    pthread_mutex_lock(&rule_lock);
+    int slot = (int)((uint64_t)county % RULE_CACHE_SLOTS);
+    rule_cache[slot].county = county;
+    rule_cache[slot].generation = gen;
+    rule_cache[slot].at = now;
+    rule_cache[slot].n = s->nrules;
+    memcpy(rule_cache[slot].rules, s->rules, s->nrules * sizeof *s->rules);
+    pthread_mutex_unlock(&rule_lock);
 }
 
 /* Bit mask of the household tags the household rules name (vocab order). */
@@ -362,8 +396,8 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
     if (rc)
         goto out;
     /* The members' own contacts of the kinds member and leader rules count, by the index
-     * (county_id, member_id, kind, happened_at); and the meetings held at groups, by
-     * (county_id, path, happened_at). A contact found both ways is kept once. */
+     * (county_id, member_id, kind, happened_at); and the meetings held at groups under
+     * the place, by the same index. A contact found both ways is kept once. */
     uint32_t mk = 0, gk = 0;
     for (size_t i = 0; i < s->nrules; i++) {
         if (s->rules[i].subject == CR_MEMBER || s->rules[i].subject == CR_LEADER)
@@ -396,15 +430,19 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
     if (gk && sel->path) {
         contact_ctx cc = {&co, gk};
         qb_init(&q);
-        qb_sql(&q, "SELECT c.id, c.member_id, c.node_id, c.kind, c.happened_at FROM nodes n"
-                   " JOIN contacts c ON c.county_id = n.county_id AND c.path = n.path"
-                   " AND c.happened_at >= ? AND c.happened_at <= ?"
-                   " WHERE n.active = 1 AND n.kind IN ('group', 'grid') AND c.active = 1"
-                   " AND n.county_id = ?");
+        /* Driven by every member of the county, one probe each of (county_id, member_id,
+         * kind, happened_at): meetings are few, and whoever led one (a township cadre
+         * above the group, often) is found this way without reading household contacts. */
+        qb_sql(&q, "SELECT c.id, c.member_id, c.node_id, c.kind, c.happened_at FROM members m"
+                   " JOIN contacts c ON c.county_id = m.county_id AND c.member_id = m.id"
+                   " AND c.kind IN (");
+        kinds_in(&q, gk);
+        qb_sql(&q, ") AND c.happened_at >= ? AND c.happened_at <= ?"
+                   " WHERE m.county_id + 0 = ? AND c.active = 1"); /* members drive */
         qb_int(&q, t0);
         qb_int(&q, t1);
         qb_int(&q, p->county_id);
-        qb_prefix(&q, "n.path", sel->path);
+        qb_prefix(&q, "(c.path || '')", sel->path); /* a filter, not an index choice */
         rc = each_row(d, &q, row_contact, &cc);
         if (rc)
             goto out;

@@ -17,12 +17,22 @@ static struct {
     int64_t at;       /* when it was read */
 } cache[CACHE_SLOTS];
 static int ncache;
+static uint64_t generation; /* bumped whenever the cache is dropped */
 
 void policy_cache_clear(void)
 {
     pthread_mutex_lock(&lock);
     ncache = 0;
+    generation++;
     pthread_mutex_unlock(&lock);
+}
+
+uint64_t policy_generation(void)
+{
+    pthread_mutex_lock(&lock);
+    uint64_t g = generation;
+    pthread_mutex_unlock(&lock);
+    return g;
 }
 
 int64_t policy_get(db *d, int64_t county_id, const char *key)
