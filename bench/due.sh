@@ -3,10 +3,13 @@
 #
 #   bench/due.sh build/lianxin                        # 300,000 households, 10,000,000 contacts
 #   HOUSEHOLDS=20000 CONTACTS=500000 DURATION=5s bench/due.sh build/lianxin   # quick check
+#   REUSE=1 CONNS=8 bench/due.sh build/lianxin        # measure again on the county made before
+#   GEN=history bench/due.sh build/lianxin            # history by `lianxin history --years 3`
 #
 # 1. `lianxin demo --households $HOUSEHOLDS --seed $SEED`, then `lianxin assign --layer liaison`;
 #    every pairing is back-dated three years.
-# 2. History, written with SQL straight into the tables (the indexes dropped and rebuilt
+# 2. History (GEN=history: `lianxin history --years 3`, the contacts helper's generator, whose
+#    volume follows the county's size and rules instead of CONTACTS), by default written with SQL straight into the tables (the indexes dropped and rebuilt
 #    around it): CONTACTS contacts spread evenly over the three years up to now, round-robin
 #    over the pairings (contact k goes to pairing k mod n), kinds visit 40 %, call 35 %,
 #    talk 15 %, online 10 %; every contact but a talk has its contact_households row. On top,
@@ -28,17 +31,27 @@ mkdir -p "$D"
 db=$D/county.db key=$D/county.key
 trap 'stop_server' EXIT
 
+if [ "${REUSE:-0}" = 1 ] && [ -f "$db" ]; then
+    log "due: REUSE=1, measuring the county already in $db"
+    gen_s=-
+else
 rm -f "$db" "$db-wal" "$db-shm" "$key"
 log "due: demo county of $HOUSEHOLDS households"
 "$BIN" --db "$db" --key "$key" demo --households "$HOUSEHOLDS" --seed "$SEED" \
     --password "$PASSWORD" >"$D/demo.txt"
 log "due: liaison assignment"
 "$BIN" --db "$db" --key "$key" assign --layer liaison >"$D/assign.txt"
+[ "${GEN:-sql}" = history ] && "$BIN" --db "$db" --key "$key" assign --layer assistance >>"$D/assign.txt"
 
 now=$(date +%s)
 t0=$((now - 3 * 365 * 86400))
-log "due: writing $CONTACTS contacts over three years"
 start=$(date +%s)
+if [ "${GEN:-sql}" = history ]; then
+log "due: lianxin history --years 3 (the contacts helper's generator)"
+"$BIN" --db "$db" --key "$key" history --years 3 --seed "$SEED" >"$D/history.txt"
+sqlite3 "$db" 'ANALYZE'
+else
+log "due: writing $CONTACTS contacts over three years"
 sqlite3 "$db" <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = OFF;
@@ -80,7 +93,9 @@ CREATE INDEX contact_households_household ON contact_households(county_id, house
 CREATE INDEX contact_households_member ON contact_households(county_id, member_id, happened_at);
 ANALYZE;
 SQL
+fi
 gen_s=$(( $(date +%s) - start ))
+fi
 ncontacts=$(sqlite3 "$db" 'SELECT count(*) FROM contacts')
 nch=$(sqlite3 "$db" 'SELECT count(*) FROM contact_households')
 log "due: $ncontacts contacts, $nch household rows in ${gen_s} s; $(du -h "$db" | cut -f1)"

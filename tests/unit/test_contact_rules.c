@@ -452,6 +452,39 @@ static void test_group_courtyard_meeting_monthly(void **state)
     free(o);
 }
 
+/* ---- a county's own rules ---- */
+
+static void test_county_rule_every_two_months_for_the_assistance_cadre(void **state)
+{
+    (void)state;
+    scen s;
+    lx_error e = {0};
+    one_household(&s, "disabled");
+    s.p[1] = (cr_pairing){7, 5, CR_ASSISTANCE, bj(20240101, 0, 0), 0};
+    s.np = 2;
+    assert_int_equal(cr_rule_parse("disabled.visit",
+                                   "subject=household tag=disabled layer=assistance kinds=visit"
+                                   " period=month every=2",
+                                   &s.rules[0], &e),
+                     LX_OK);
+    s.nrules = 1;
+    visit(&s, 1, CK_VISIT, bj(20250110, 10, 0)); /* the liaison member's visit: not theirs */
+    visit(&s, 5, CK_VISIT, bj(20250320, 10, 0));
+    size_t n;
+    cr_obligation *o = eval(&s, 20250101, 20250630, bj(20250701, 0, 0), &n);
+    assert_int_equal(n, 3); /* January-February, March-April, May-June */
+    const cr_obligation *jf = find(o, n, 0, 20250228), *ma = find(o, n, 0, 20250430);
+    assert_int_equal(jf->start_day, cr_day_of_ymd(20250101));
+    assert_int_equal(jf->member_id, 5);
+    /* The liaison member's January visit does not count; the cadre's March visit came within
+     * one period (two months) after February: late for January-February, on time after. */
+    assert_int_equal(jf->state, CR_LATE);
+    assert_int_equal(jf->done_by, 2);
+    assert_int_equal(ma->state, CR_MET);
+    assert_int_equal(find(o, n, 0, 20250630)->state, CR_MISSED);
+    free(o);
+}
+
 /* ---- the rules as text ---- */
 
 static void test_every_default_rule_parses(void **state)
@@ -526,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_member_ten_talks_a_year),
         cmocka_unit_test(test_leaders_five_talks_a_month),
         cmocka_unit_test(test_group_courtyard_meeting_monthly),
+        cmocka_unit_test(test_county_rule_every_two_months_for_the_assistance_cadre),
         cmocka_unit_test(test_every_default_rule_parses),
         cmocka_unit_test(test_bad_rules_are_refused),
     };
