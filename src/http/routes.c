@@ -97,6 +97,23 @@ const route routes[] = {
     {"GET", "/r/{token}", api_resident_page, PERM_PUBLIC, 0, NULL,
      "the resident page behind a card's QR code (HTML, no login)"},
 
+    {"GET", "/api/v1/contacts", api_contacts_list, PERM_CONTACT_READ, 0, NULL,
+     "contacts in scope, in id order (?member_id, household_id, node_id = at or under, kind,"
+     " from, to = county dates, active, after, limit)"},
+    {"GET", "/api/v1/contacts/{id}", api_contacts_get, PERM_CONTACT_READ, 0, NULL,
+     "one contact with its households, attendees, requests and its form version's questions"},
+    {"POST", "/api/v1/contacts", api_contacts_create, PERM_CONTACT_WRITE, R_JSON, NULL,
+     "record a contact {kind, happened_at, household_ids, notes, answers, requests ...};"
+     " a member records their own"},
+    {"PATCH", "/api/v1/contacts/{id}", api_contacts_update, PERM_CONTACT_WRITE, R_JSON, NULL,
+     "change a contact; one that happened more than contact.edit_grace_days ago needs a reason"},
+    {"POST", "/api/v1/contacts/{id}/deactivate", api_contacts_deactivate, PERM_CONTACT_WRITE,
+     R_JSON, NULL, "deactivate a contact, with a reason"},
+    {"GET", "/api/v1/visit-form", api_visit_form_get, PERM_CONTACT_READ, 0, NULL,
+     "the county's visit form (进门一张表): the latest version or ?version="},
+    {"PUT", "/api/v1/visit-form", api_visit_form_set, PERM_POLICY_WORK, R_JSON, NULL,
+     "change the visit form {questions}: saved as a new version; old answers keep theirs"},
+
     {"GET", "/api/v1/users", api_users_list, PERM_USER_ADMIN, 0, NULL, "accounts in my scope"},
     {"POST", "/api/v1/users", api_users_create, PERM_USER_ADMIN, R_JSON, NULL,
      "create an operational account; returns a one-time password"},
