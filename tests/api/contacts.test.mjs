@@ -361,3 +361,37 @@ test('list parameters are checked and pages follow the cursor', async () => {
   assert.ok(year.length > 0 && year.length < everything.length);
   assert.ok(year.every((x) => Date.parse(x.happened_at) >= Date.now() - 366 * DAY));
 });
+
+test('`lianxin history` fills a paired demo county with the same history for the same seed', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { lianxin, BIN } = await import('./lib.mjs');
+  const dirs = [mkdtempSync(join(tmpdir(), 'lx-hist-')), mkdtempSync(join(tmpdir(), 'lx-hist-'))];
+  try {
+    const digests = [];
+    for (const d of dirs) {
+      lianxin(d, 'demo', '--households', '300', '--seed', '3', '--password', 'Demo-2026!');
+      // no pairings yet: refused, nothing written
+      assert.throws(() => execFileSync(BIN, ['--db', join(d, 'lx.db'), 'history', '--years', '1'], { stdio: 'pipe' }));
+      lianxin(d, 'assign', '--layer', 'liaison');
+      const out = lianxin(d, 'history', '--years', '2', '--seed', '5', '--end', '2026-07-01');
+      assert.match(out, /history of 2 year\(s\)/);
+      const q = (s) => execFileSync('sqlite3', [join(d, 'lx.db'), s], { encoding: 'utf8' }).trim();
+      digests.push(q(`SELECT count(*), sum(happened_at % 1000003), sum(member_id * 7 + length(kind)) FROM contacts`));
+      // in the period, in daytime Beijing, every kind the seeds call for
+      const [lo, hi] = q('SELECT min(happened_at), max(happened_at) FROM contacts').split('|').map(Number);
+      assert.ok(lo >= Date.parse('2024-07-01T00:00:00+08:00') / 1000 && hi < Date.parse('2026-07-01T00:00:00+08:00') / 1000);
+      assert.equal(q("SELECT count(*) FROM contacts WHERE (happened_at + 28800) % 86400 NOT BETWEEN 28800 AND 68400"), '0');
+      assert.deepEqual(q('SELECT DISTINCT kind FROM contacts ORDER BY 1').split('\n'), ['call', 'courtyard', 'talk', 'visit']);
+      // every household contact is of a current pairing, which held over the whole history
+      assert.equal(q(`SELECT count(*) FROM contact_households ch WHERE NOT EXISTS (SELECT 1 FROM pairings p
+        WHERE p.member_id = ch.member_id AND p.household_id = ch.household_id AND p.started_at <= ch.happened_at)`), '0');
+      // a second run is refused: history only fills a county without contacts
+      assert.throws(() => execFileSync(BIN, ['--db', join(d, 'lx.db'), 'history'], { stdio: 'pipe' }));
+    }
+    assert.equal(digests[0], digests[1]);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
