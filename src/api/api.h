@@ -59,6 +59,15 @@ lx_status api_cards(req *r);
 lx_status api_card_revoke(req *r);
 lx_status api_resident_page(req *r);
 
+/* contacts.c: contacts (visits, calls, talks, meetings) and the county's visit form */
+lx_status api_contacts_list(req *r);
+lx_status api_contacts_get(req *r);
+lx_status api_contacts_create(req *r);
+lx_status api_contacts_update(req *r);
+lx_status api_contacts_deactivate(req *r);
+lx_status api_visit_form_get(req *r);
+lx_status api_visit_form_set(req *r);
+
 /* users.c */
 lx_status api_users_list(req *r);
 lx_status api_users_create(req *r);

@@ -73,6 +73,10 @@ static const policy_def table[] = {
        "the service commitment printed on contact cards and door plates"),
     T_("site.public_url", POLICY_WORK, "http://127.0.0.1:8080", 200, "ours",
        "the address residents' phones reach the server at; the cards' QR codes point there"),
+    N_("contact.edit_grace_days", POLICY_WORK, 7, 0, 365,
+       "issue 4: the diary is a record, not a draft",
+       "days after a contact happened within which it can be edited without a reason; later"
+       " edits need one (all edits are audited)"),
     N_("resident.guess_limit", POLICY_SECURITY, 20, 5, 1000, "ours",
        "wrong card links from one address in 10 minutes before it is refused for a while"),
     /* The rules of contact (SPEC C4). Windows ("before", "after") are ours. */

@@ -24,6 +24,9 @@ const HOLDERS = {
   'pairing.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
   'pairing.write': ['county_admin', 'township_admin', 'village_secretary'],
   'pairing.run': ['county_admin', 'township_admin'],
+  'policy.work': ['county_admin'],
+  'contact.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
+  'contact.write': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member'],
 };
 const ACCOUNTS = { sysadmin: 'sysadmin', secadmin: 'secadmin', auditadmin: 'auditadmin', county: 'county_admin',
   township: 'township_admin', village: 'village_secretary', group: 'group_leader', inspector: 'inspector', member: 'member', resident: 'resident' };
