@@ -221,6 +221,25 @@ static int cmp_tally(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* One empty tally per member looked at or owing anything (a cadre from elsewhere who
+ * assists a household of the place owes it too), sorted by id; *n gets how many. */
+static tally *member_tallies(const due_set *s, size_t *n)
+{
+    tally *t = xcalloc(s->nmembers + s->n + 1, sizeof *t);
+    size_t k = 0, u = 0;
+    for (size_t i = 0; i < s->nmembers; i++)
+        t[k++].id = s->members[i].id;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->o[i].member_id)
+            t[k++].id = s->o[i].member_id;
+    qsort(t, k, sizeof *t, cmp_tally);
+    for (size_t i = 0; i < k; i++)
+        if (!u || t[u - 1].id != t[i].id)
+            t[u++] = t[i];
+    *n = u;
+    return t;
+}
+
 /* ?from= and ?to= (inclusive local dates). */
 static lx_status query_range(req *r, int *from, int *to)
 {
@@ -270,10 +289,8 @@ static lx_status compliance_generic(req *r, int is_node)
     }
     tally total = {0}, groups = {0};
     tally *rules = xcalloc(s.nrules + 1, sizeof *rules);
-    tally *members = xcalloc(s.nmembers + 1, sizeof *members);
-    for (size_t i = 0; i < s.nmembers; i++)
-        members[i].id = s.members[i].id;
-    qsort(members, s.nmembers, sizeof *members, cmp_tally);
+    size_t nmem;
+    tally *members = member_tallies(&s, &nmem);
     for (size_t i = 0; i < s.n; i++) {
         const cr_obligation *o = &s.o[i];
         if (!is_node && o->member_id != id)
@@ -285,7 +302,7 @@ static lx_status compliance_generic(req *r, int is_node)
             continue;
         }
         tally key = {.id = o->member_id};
-        tally *m = bsearch(&key, members, s.nmembers, sizeof *members, cmp_tally);
+        tally *m = bsearch(&key, members, nmem, sizeof *members, cmp_tally);
         if (m)
             tally_add(m, o);
     }
@@ -295,7 +312,7 @@ static lx_status compliance_generic(req *r, int is_node)
         json_object_set_new(j, "rule", json_string(s.rules[i].key));
         json_array_append_new(jr, j);
     }
-    for (size_t i = 0; i < s.nmembers; i++) {
+    for (size_t i = 0; i < nmem; i++) {
         if (!is_node && members[i].id != id)
             continue;
         json_t *j = tally_json(&members[i]);
@@ -350,19 +367,17 @@ lx_status api_node_behind(req *r)
     }
     /* Behind: something already missed this month, or less done than the part of the month
      * gone would have it (so that a supervisor sees it before the month ends). */
-    tally *members = xcalloc(s.nmembers + 1, sizeof *members);
-    for (size_t i = 0; i < s.nmembers; i++)
-        members[i].id = s.members[i].id;
-    qsort(members, s.nmembers, sizeof *members, cmp_tally);
+    size_t nmem;
+    tally *members = member_tallies(&s, &nmem);
     for (size_t i = 0; i < s.n; i++) {
         tally key = {.id = s.o[i].member_id};
-        tally *m = key.id ? bsearch(&key, members, s.nmembers, sizeof *members, cmp_tally) : NULL;
+        tally *m = key.id ? bsearch(&key, members, nmem, sizeof *members, cmp_tally) : NULL;
         if (m)
             tally_add(m, &s.o[i]);
     }
     int elapsed = today - m0 + 1, len = m1 - m0 + 1;
     json_t *arr = json_array();
-    for (size_t i = 0; i < s.nmembers; i++) {
+    for (size_t i = 0; i < nmem; i++) {
         const tally *t = &members[i];
         int total = t->due + t->open, done = t->on_time + t->late;
         int expected = total * elapsed / len;

@@ -222,6 +222,24 @@ static void test_festival_visit_window(void **state)
     free(o);
 }
 
+static void test_child_festival_visit_dragon_boat(void **state)
+{
+    (void)state;
+    scen s;
+    one_household(&s, "left_behind_child");
+    s.rules[s.nrules++] = rule("child.festival");
+    visit(&s, 1, CK_VISIT, bj(20250530, 16, 0)); /* the eve of the Dragon Boat Festival */
+    visit(&s, 1, CK_CALL, bj(20250404, 16, 0));  /* Qingming: a call is not a visit */
+    size_t n;
+    cr_obligation *o = eval(&s, 20250101, 20251231, bj(20251231, 12, 0), &n);
+    const cr_obligation *db = find(o, n, 0, 20250603), *qm = find(o, n, 0, 20250407);
+    assert_int_equal(db->festival, FEST_DRAGON_BOAT);
+    assert_int_equal(db->state, CR_MET);
+    assert_int_equal(qm->festival, FEST_QINGMING);
+    assert_int_equal(qm->state, CR_MISSED);
+    free(o);
+}
+
 static void test_birthday_from_the_id_number_and_29_february(void **state)
 {
     (void)state;
@@ -548,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_elderly_monthly_stay_clears_every_week_of_the_month),
         cmocka_unit_test(test_a_call_never_satisfies_an_in_person_rule),
         cmocka_unit_test(test_festival_visit_window),
+        cmocka_unit_test(test_child_festival_visit_dragon_boat),
         cmocka_unit_test(test_birthday_from_the_id_number_and_29_february),
         cmocka_unit_test(test_one_visit_clears_every_visit_obligation),
         cmocka_unit_test(test_weekend_rule_needs_a_weekend_visit),
