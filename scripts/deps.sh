@@ -8,10 +8,12 @@ BUILD_PKGS=(build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libopencc-dev
   libcmocka-dev libopencc-data liblemon-dev libqrencode-dev)
-# The browser tests (tests/e2e): Debian's Chromium, driven by playwright-core from npm,
-# zbarimg to read the QR codes on printed cards back from a screenshot, and CJK fonts
-# so that pages are laid out (and screenshots read) with real Chinese glyphs.
-E2E_PKGS=(chromium zbar-tools fonts-noto-cjk)
+# Packages only the tests use: the browser tests (tests/e2e) need Debian's Chromium,
+# driven by playwright-core from npm, zbarimg to read the QR codes on printed cards back
+# from a screenshot, and CJK fonts so that pages are laid out (and screenshots read) with
+# real Chinese glyphs; lunar is the Chinese calendar that tests/unit/test_festival.c checks
+# the festival table against.
+TEST_PKGS=(chromium zbar-tools fonts-noto-cjk lunar)
 # Extra packages used only by benchmarks (bench/).
 BENCH_PKGS=(wrk hyperfine nginx-light jq)
 
@@ -19,7 +21,7 @@ want=("${BUILD_PKGS[@]}")
 tests=0
 for a in "$@"; do
   case $a in
-    --test) want+=("${E2E_PKGS[@]}"); tests=1 ;;
+    --test) want+=("${TEST_PKGS[@]}"); tests=1 ;;
     --bench) want+=("${BENCH_PKGS[@]}") ;;
     *) echo "usage: deps.sh [--test] [--bench]" >&2; exit 2 ;;
   esac

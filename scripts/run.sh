@@ -5,6 +5,11 @@ bin=$1 db=$2 listen=$3 households=$4
 if [ ! -f "$db" ]; then
   echo "Creating a demo county of $households households in $db ..."
   "$bin" --db "$db" demo --households "$households" --seed 1 --password 'Demo-2026!'
+  echo "Pairing members with households (liaison, then assistance) ..."
+  "$bin" --db "$db" assign --layer liaison >/dev/null
+  "$bin" --db "$db" assign --layer assistance >/dev/null
+  echo "Generating a year of contact history ..."
+  "$bin" --db "$db" history --years 1 --seed 1
   echo
   echo "Every account above has the password Demo-2026! and must choose a new one at first login."
 fi

@@ -21,6 +21,8 @@ run_e2e() {
   LIANXIN_BIN="$root/$1/lianxin" node --test --test-concurrency=1 "$root"/tests/e2e/*.test.mjs || failed=1
 }
 
+# Checks that would skip without a test dependency fail instead (deps.sh --test installs them).
+export LX_TEST_STRICT=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_unit "$build"

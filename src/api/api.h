@@ -47,12 +47,26 @@ lx_status api_tasks_create(req *r);
 lx_status api_tasks_close(req *r);
 lx_status api_policy_preset(req *r);
 lx_status api_coverage(req *r);
+/* api/due.c: due lists, members falling behind, compliance. */
+lx_status api_member_due(req *r);
+lx_status api_member_compliance(req *r);
+lx_status api_node_behind(req *r);
+lx_status api_node_compliance(req *r);
 lx_status api_coverage_export(req *r);
 
 /* cards.c: contact cards and door plates; the resident page (public) */
 lx_status api_cards(req *r);
 lx_status api_card_revoke(req *r);
 lx_status api_resident_page(req *r);
+
+/* contacts.c: contacts (visits, calls, talks, meetings) and the county's visit form */
+lx_status api_contacts_list(req *r);
+lx_status api_contacts_get(req *r);
+lx_status api_contacts_create(req *r);
+lx_status api_contacts_update(req *r);
+lx_status api_contacts_deactivate(req *r);
+lx_status api_visit_form_get(req *r);
+lx_status api_visit_form_set(req *r);
 
 /* users.c */
 lx_status api_users_list(req *r);

@@ -262,7 +262,9 @@ lx_status api_vocab(req *r)
 {
     const vocab *all[] = {&vocab_gender, &vocab_rank, &vocab_category, &vocab_skill,
                           &vocab_tag, &vocab_difficulty, &vocab_relation, &vocab_node_kind,
-                          &vocab_unit_kind, &vocab_org_kind, &vocab_org_basis};
+                          &vocab_unit_kind, &vocab_org_kind, &vocab_org_basis,
+                          &vocab_contact_kind, &vocab_talk_situation,
+                          &vocab_request_category};
     json_t *o = json_object();
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         json_t *arr = json_array();

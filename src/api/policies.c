@@ -89,6 +89,9 @@ lx_status api_policies_set(req *r)
         if (!*c.text || utf8_chars(c.text) > (size_t)c.def->max)
             return req_fail(r, LX_EINVAL, "value", "%s takes 1 to %lld characters", c.def->key,
                             (long long)c.def->max);
+        lx_error e = {0};
+        if (policy_check_text(c.def, c.text, &e))
+            return req_fail(r, LX_EINVAL, "value", "%s: %s", c.def->key, e.message);
     } else {
         if (json_unpack(r->json, "{s:I!}", "value", &c.value))
             return req_fail(r, LX_EINVAL, "value", "give the value as a whole number");

@@ -1,10 +1,20 @@
 /* policy.c -- the table of named policies and their defaults. */
 #include "core/policy.h"
+#include "core/contact_rules.h"
 
 #include <string.h>
 
-#define N_(key, dom, def, min, max, src, doc) {key, dom, def, min, max, NULL, src, doc}
-#define T_(key, dom, def, maxlen, src, doc) {key, dom, 0, 0, maxlen, def, src, doc}
+#define N_(key, dom, def, min, max, src, doc) {key, dom, def, min, max, NULL, src, doc, NULL}
+#define T_(key, dom, def, maxlen, src, doc) {key, dom, 0, 0, maxlen, def, src, doc, NULL}
+/* A rule of contact: a text policy in the grammar of cr_rule_parse(). */
+#define R_(name, def, src, doc)                                                               \
+    {POLICY_RULE_PREFIX name, POLICY_WORK, 0, 0, 300, def, src, doc, check_rule}
+
+static lx_status check_rule(const char *key, const char *text, lx_error *e)
+{
+    cr_rule r;
+    return cr_rule_parse(key + strlen(POLICY_RULE_PREFIX), text, &r, e);
+}
 
 /* The seed-002 service commitment (设岗定责: identity, service, promise). */
 #define COMMITMENT                                                                            \
@@ -63,8 +73,56 @@ static const policy_def table[] = {
        "the service commitment printed on contact cards and door plates"),
     T_("site.public_url", POLICY_WORK, "http://127.0.0.1:8080", 200, "ours",
        "the address residents' phones reach the server at; the cards' QR codes point there"),
+    N_("contact.edit_grace_days", POLICY_WORK, 7, 0, 365,
+       "issue 4: the diary is a record, not a draft",
+       "days after a contact happened within which it can be edited without a reason; later"
+       " edits need one (all edits are audited)"),
     N_("resident.guess_limit", POLICY_SECURITY, 20, 5, 1000, "ours",
        "wrong card links from one address in 10 minutes before it is refused for a while"),
+    /* The rules of contact (SPEC C4). Windows ("before", "after") are ours. */
+    R_("elderly.call",
+       "subject=household tag=lonely_elderly kinds=call,online,in_person period=week"
+       " or=in_person/month",
+       "seed 001 孤寡老人: 每周电话问候一次或每月去同住一次",
+       "lonely elderly: a call every week, or an in-person stay in that month"),
+    R_("elderly.festival",
+       "subject=household tag=lonely_elderly kinds=visit period=festival before=7 after=3",
+       "seed 001 逢年过节必去看望 (window: ours)",
+       "lonely elderly: a visit at each traditional festival"),
+    R_("elderly.birthday",
+       "subject=household tag=lonely_elderly kinds=visit period=birthday before=3 after=3",
+       "seed 001 生日必到场祝福慰问 (window: ours)",
+       "lonely elderly: a visit on each resident's birthday (from the ID number)"),
+    R_("child.homework", "subject=household tag=left_behind_child kinds=visit period=week",
+       "seed 001 七个一: 每周辅导一次作业", "left-behind child: homework help every week"),
+    R_("child.talk",
+       "subject=household tag=left_behind_child kinds=call,online,in_person period=month",
+       "seed 001 七个一: 每月通一次电话或写一封信谈心",
+       "left-behind child: a call or a letter every month"),
+    R_("child.school", "subject=household tag=left_behind_child kinds=visit,call period=month",
+       "seed 001 七个一: 每月了解一次在校表现情况",
+       "left-behind child: a check on school every month"),
+    R_("child.supplies", "subject=household tag=left_behind_child kinds=visit period=term",
+       "seed 001 七个一: 每学期资助一批学习用品",
+       "left-behind child: school supplies every term"),
+    R_("child.weekend",
+       "subject=household tag=left_behind_child kinds=visit period=term weekend=1",
+       "seed 001 七个一: 每学期陪伴过一个有意义的双休日",
+       "left-behind child: a weekend day together every term"),
+    R_("child.skill", "subject=household tag=left_behind_child kinds=visit period=year",
+       "seed 001 七个一: 每年帮助学会一项生活技能",
+       "left-behind child: one life skill every year"),
+    R_("child.festival",
+       "subject=household tag=left_behind_child kinds=visit period=festival before=7 after=3",
+       "seed 001 七个一: 每逢传统佳节送一次关怀 (window: ours)",
+       "left-behind child: a visit at each traditional festival"),
+    R_("member.talks", "subject=member kinds=talk period=year count=10",
+       "seed 001 谈心制度: 每位党员每年主动谈心不少于10人次", "every member: at least 10 talks a year"),
+    R_("leader.talks",
+       "subject=leader ranks=city_leader,county_leader kinds=talk period=month count=5",
+       "seed 001 谈心制度: 党员领导干部每月主动谈心不少于5次", "leaders: at least 5 talks a month"),
+    R_("group.courtyard", "subject=group kinds=courtyard period=month",
+       "seed 001 院坝会: 每月定期在居民点召开", "every group: one courtyard meeting a month"),
 };
 
 const policy_def *policy_table(size_t *n)
@@ -79,4 +137,9 @@ const policy_def *policy_find(const char *key)
         if (!strcmp(table[i].key, key))
             return &table[i];
     return NULL;
+}
+
+lx_status policy_check_text(const policy_def *def, const char *text, lx_error *e)
+{
+    return def->check ? def->check(def->key, text, e) : LX_OK;
 }

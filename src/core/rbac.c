@@ -27,7 +27,8 @@ static const char *const perm_names[PERM__COUNT] = {
     [PERM_POLICY_WRITE] = "policy.write", [PERM_POLICY_WORK] = "policy.work",
     [PERM_AUDIT_READ] = "audit.read", [PERM_CARDS] = "cards",
     [PERM_PAIRING_READ] = "pairing.read", [PERM_PAIRING_WRITE] = "pairing.write",
-    [PERM_PAIRING_RUN] = "pairing.run",
+    [PERM_PAIRING_RUN] = "pairing.run", [PERM_CONTACT_READ] = "contact.read",
+    [PERM_CONTACT_WRITE] = "contact.write",
 };
 
 #define P(x) (1u << (x))
@@ -41,20 +42,24 @@ static const unsigned role_perms[ROLE__COUNT] = {
                           P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) | P(PERM_UNMASK) |
                           P(PERM_POLICY_READ) | P(PERM_POLICY_WRITE) | P(PERM_POLICY_WORK) |
                           P(PERM_CARDS) | P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) |
-                          P(PERM_PAIRING_RUN),
+                          P(PERM_PAIRING_RUN) | P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
     [ROLE_TOWNSHIP_ADMIN] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                             P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) |
                             P(PERM_UNMASK) | P(PERM_POLICY_READ) | P(PERM_CARDS) |
-                            P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) | P(PERM_PAIRING_RUN),
+                            P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) | P(PERM_PAIRING_RUN) |
+                            P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
     [ROLE_VILLAGE_SECRETARY] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                                P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) |
                                P(PERM_UNMASK) | P(PERM_POLICY_READ) | P(PERM_CARDS) |
-                               P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE),
+                               P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) |
+                               P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
     [ROLE_GROUP_LEADER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_REG_WRITE) |
-                          P(PERM_EXPORT) | P(PERM_POLICY_READ) | P(PERM_PAIRING_READ),
-    [ROLE_MEMBER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_PAIRING_READ),
+                          P(PERM_EXPORT) | P(PERM_POLICY_READ) | P(PERM_PAIRING_READ) |
+                          P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
+    [ROLE_MEMBER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_PAIRING_READ) |
+                    P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
     [ROLE_INSPECTOR] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_EXPORT) |
-                       P(PERM_POLICY_READ) | P(PERM_PAIRING_READ),
+                       P(PERM_POLICY_READ) | P(PERM_PAIRING_READ) | P(PERM_CONTACT_READ),
     [ROLE_RESIDENT] = P(PERM_REG_READ),
 };
 
@@ -97,7 +102,8 @@ const char *perm_name(perm p)
 scope scope_for(const principal *p, resource_kind r)
 {
     scope s = {SCOPE_NONE, p->county_id, NULL, 0, 0, 0};
-    int personal = r == RES_MEMBERS || r == RES_HOUSEHOLDS || r == RES_RESIDENTS;
+    int personal =
+        r == RES_MEMBERS || r == RES_HOUSEHOLDS || r == RES_RESIDENTS || r == RES_CONTACTS;
 
     switch (p->role) {
     case ROLE_COUNTY_ADMIN:

@@ -42,6 +42,8 @@ typedef enum perm {
     PERM_PAIRING_READ,  /* see pairings, runs, coverage, contact points */
     PERM_PAIRING_WRITE, /* pair and unpair by hand, with a reason; assistance tasks */
     PERM_PAIRING_RUN,   /* run automatic assignment; pair units with villages; contact points */
+    PERM_CONTACT_READ,  /* see contacts (visits, calls, talks, meetings) and the visit form */
+    PERM_CONTACT_WRITE, /* record, edit and deactivate contacts */
     PERM__COUNT
 } perm;
 
@@ -74,13 +76,15 @@ typedef struct principal {
 typedef enum scope_kind {
     SCOPE_NONE,      /* nothing */
     SCOPE_SUBTREE,   /* records whose path starts with `path` */
-    SCOPE_MEMBER,    /* a member's own households (pairings) and unit */
+    SCOPE_MEMBER,    /* a member's own households (pairings) and unit; own contacts */
     SCOPE_HOUSEHOLD, /* one household and its residents */
 } scope_kind;
 
 /* The resources that scopes are decided for. */
 typedef enum resource_kind {
-    RES_NODES, RES_UNITS, RES_ORGS, RES_MEMBERS, RES_HOUSEHOLDS, RES_RESIDENTS, RES__COUNT
+    RES_NODES, RES_UNITS, RES_ORGS, RES_MEMBERS, RES_HOUSEHOLDS, RES_RESIDENTS,
+    RES_CONTACTS, /* contact records: not a registry (record_resource gives NULL) */
+    RES__COUNT
 } resource_kind;
 
 typedef struct scope {

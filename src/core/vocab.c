@@ -106,6 +106,58 @@ VOCAB(vocab_org_basis, "org_basis",
       {"circumstance", "按情况", "按情況", "by circumstance"},
       {"other", "其他", "其他", "other"});
 
+/* Kinds of contact (SPEC C4). vocab_contact_in_person and vocab_contact_meeting
+ * say which are which: a phone call never satisfies an in-person rule (seed 003). */
+VOCAB(vocab_contact_kind, "contact_kind",
+      {"visit", "入户走访", "入戶走訪", "home visit"},
+      {"call", "电话联系", "電話聯繫", "phone call"},
+      {"talk", "谈心谈话", "談心談話", "heart-to-heart talk"},
+      {"courtyard", "院坝会", "院壩會", "courtyard meeting"},
+      {"reception", "接访", "接訪", "reception"},
+      {"online", "网上联系", "網上聯繫", "online message"},
+      {"symposium", "座谈会", "座談會", "symposium"},
+      {"tea_party", "茶话会", "茶話會", "tea party"},
+      {"dialogue", "恳谈会", "懇談會", "dialogue meeting"},
+      {"survey", "调研会", "調研會", "survey meeting"});
+
+/* The five situations that must get a talk (seed 001 谈心制度). */
+VOCAB(vocab_talk_situation, "talk_situation",
+      {"outstanding", "工作突出", "工作突出", "outstanding work"},
+      {"mistake", "出现失误或工作滞后", "出現失誤或工作滯後", "mistakes or lagging"},
+      {"hardship", "遇到困难", "遇到困難", "hardship"},
+      {"conflict", "存在矛盾", "存在矛盾", "conflict"},
+      {"early_sign", "出现苗头性问题", "出現苗頭性問題", "early signs of a problem"});
+
+/* Categories of requests from the people (SPEC C5, seeds 000, 001, 003, 004). */
+VOCAB(vocab_request_category, "request_category",
+      {"employment", "就业", "就業", "employment"},
+      {"medical", "医疗", "醫療", "medical care"},
+      {"schooling", "上学", "上學", "schooling"},
+      {"elderly_care", "养老", "養老", "elderly care"},
+      {"housing", "住房", "住房", "housing"},
+      {"social_security", "低保社保", "低保社保", "low-income and social security"},
+      {"land", "土地征补", "土地徵補", "land and compensation"},
+      {"environment", "环境卫生", "環境衛生", "environment and sanitation"},
+      {"roads", "道路交通", "道路交通", "roads and transport"},
+      {"water", "饮水灌溉", "飲水灌溉", "water and irrigation"},
+      {"dispute", "矛盾纠纷", "矛盾糾紛", "disputes"},
+      {"legal_aid", "法律援助", "法律援助", "legal aid"},
+      {"farming", "农业技术", "農業技術", "farming technology"},
+      {"other", "其他", "其他", "other"});
+
+int vocab_contact_in_person(int kind)
+{
+    const char *c = vocab_code(&vocab_contact_kind, kind);
+    return strcmp(c, "call") != 0 && strcmp(c, "online") != 0;
+}
+
+int vocab_contact_meeting(int kind)
+{
+    const char *c = vocab_code(&vocab_contact_kind, kind);
+    return !strcmp(c, "courtyard") || !strcmp(c, "symposium") || !strcmp(c, "tea_party") ||
+           !strcmp(c, "dialogue") || !strcmp(c, "survey");
+}
+
 int vocab_find(const vocab *v, const char *s)
 {
     for (size_t i = 0; i < v->n; i++) {

@@ -21,7 +21,13 @@ typedef struct vocab {
 
 extern const vocab vocab_gender, vocab_rank, vocab_category, vocab_skill, vocab_tag,
     vocab_difficulty, vocab_relation, vocab_node_kind, vocab_unit_kind, vocab_org_kind,
-    vocab_org_basis;
+    vocab_org_basis, vocab_contact_kind, vocab_talk_situation, vocab_request_category;
+
+/* For a term of vocab_contact_kind: 1 if made in person (all but call and
+ * online; seed 003: a phone call never satisfies an in-person rule), and 1 if
+ * it is a meeting (courtyard, symposium, tea_party, dialogue, survey). */
+int vocab_contact_in_person(int kind);
+int vocab_contact_meeting(int kind);
 
 /* Index of the term whose code or any label equals s, or -1. */
 int vocab_find(const vocab *v, const char *s);

@@ -61,6 +61,8 @@ lx_status db_begin(db *d);
 lx_status db_begin_read(db *d);
 lx_status db_commit(db *d);
 void db_rollback(db *d); /* harmless when no transaction is open */
+/* 1 while a transaction is open on d (0 after the engine rolled one back by itself). */
+int db_txn_open(db *d);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db *d);

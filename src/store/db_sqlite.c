@@ -250,6 +250,11 @@ void db_rollback(db *d)
     d->in_txn = 0;
 }
 
+int db_txn_open(db *d)
+{
+    return !sqlite3_get_autocommit(d->h);
+}
+
 int64_t db_changes(db *d)
 {
     return sqlite3_changes64(d->h);

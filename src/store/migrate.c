@@ -314,6 +314,83 @@ static const char *const migrations[] = {
     "  issued_at INTEGER NOT NULL,"
     "  revoked_at INTEGER);"
     "CREATE UNIQUE INDEX card_tokens_active ON card_tokens(household_id) WHERE revoked_at IS NULL;",
+
+    /* 4: contacts (SPEC C4). A contact is credited to the member who made it
+     * (seed 003); node_id/path is the first household's node, or the
+     * meeting's node. contact_households repeats the few columns the rules
+     * of contact read, so that due lists need not join contacts. */
+    "CREATE TABLE contacts ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  path TEXT NOT NULL,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  kind TEXT NOT NULL,"
+    "  happened_at INTEGER NOT NULL,"
+    "  recorded_at INTEGER NOT NULL,"
+    "  recorded_by INTEGER,"
+    "  notes TEXT,"
+    "  talk_situation TEXT,"
+    /* meetings: who led (a member, or a name), how many came, the minutes */
+    "  leader_member_id INTEGER REFERENCES members(id),"
+    "  leader_name TEXT,"
+    "  attendance INTEGER,"
+    "  minutes TEXT,"
+    "  public INTEGER NOT NULL DEFAULT 0,"
+    /* the county's visit form: the version answered and the answers (JSON) */
+    "  form_version INTEGER,"
+    "  answers TEXT,"
+    "  updated_at INTEGER NOT NULL,"
+    "  updated_by INTEGER,"
+    "  active INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX contacts_member ON contacts(county_id, member_id, kind, happened_at);"
+    "CREATE INDEX contacts_path ON contacts(county_id, path, happened_at);"
+
+    "CREATE TABLE contact_households ("
+    "  contact_id INTEGER NOT NULL REFERENCES contacts(id),"
+    "  county_id INTEGER NOT NULL,"
+    "  household_id INTEGER NOT NULL REFERENCES households(id),"
+    "  member_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  happened_at INTEGER NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  paired INTEGER NOT NULL,"
+    "  PRIMARY KEY (contact_id, household_id));"
+    "CREATE INDEX contact_households_household ON contact_households(county_id, household_id, happened_at);"
+    "CREATE INDEX contact_households_member ON contact_households(county_id, member_id, happened_at);"
+
+    /* who came to a meeting, when known: a member or a household per row */
+    "CREATE TABLE contact_attendees ("
+    "  contact_id INTEGER NOT NULL REFERENCES contacts(id),"
+    "  county_id INTEGER NOT NULL,"
+    "  member_id INTEGER REFERENCES members(id),"
+    "  household_id INTEGER REFERENCES households(id));"
+    "CREATE INDEX contact_attendees_contact ON contact_attendees(contact_id);"
+
+    /* requests raised during a contact, kept as items; the requests issue
+     * (C5) turns them into cases (case_id) */
+    "CREATE TABLE contact_requests ("
+    "  id {ID},"
+    "  county_id INTEGER NOT NULL,"
+    "  contact_id INTEGER NOT NULL REFERENCES contacts(id),"
+    "  path TEXT NOT NULL,"
+    "  household_id INTEGER REFERENCES households(id),"
+    "  text TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  case_id INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX contact_requests_contact ON contact_requests(contact_id);"
+    "CREATE INDEX contact_requests_open ON contact_requests(county_id, path) WHERE case_id IS NULL;"
+
+    /* the county's visit form (进门一张表), one row per version; a change
+     * makes a new version, and old contacts keep the version they answered */
+    "CREATE TABLE visit_forms ("
+    "  county_id INTEGER NOT NULL REFERENCES counties(id),"
+    "  version INTEGER NOT NULL,"
+    "  questions TEXT NOT NULL,"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (county_id, version));",
 };
 
 int migrate_latest(void)

@@ -17,12 +17,22 @@ static struct {
     int64_t at;       /* when it was read */
 } cache[CACHE_SLOTS];
 static int ncache;
+static uint64_t generation; /* bumped whenever the cache is dropped */
 
 void policy_cache_clear(void)
 {
     pthread_mutex_lock(&lock);
     ncache = 0;
+    generation++;
     pthread_mutex_unlock(&lock);
+}
+
+uint64_t policy_generation(void)
+{
+    pthread_mutex_lock(&lock);
+    uint64_t g = generation;
+    pthread_mutex_unlock(&lock);
+    return g;
 }
 
 int64_t policy_get(db *d, int64_t county_id, const char *key)
@@ -114,7 +124,7 @@ lx_status policy_set_text(db *d, int64_t county_id, const char *key, const char 
 {
     const policy_def *def = policy_find(key);
     if (!def || !def->def_text || !utf8_valid(value, strlen(value)) ||
-        (int64_t)utf8_chars(value) > def->max)
+        (int64_t)utf8_chars(value) > def->max || policy_check_text(def, value, NULL))
         return LX_EINVAL;
     return store_value(d, county_id, key, value, user_id);
 }

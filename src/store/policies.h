@@ -27,4 +27,8 @@ lx_status policy_set_text(db *d, int64_t county_id, const char *key, const char 
 /* Drop the cache (tests). */
 void policy_cache_clear(void);
 
+/* A number that changes whenever this process changes a policy (or drops the cache):
+ * for modules that cache values derived from policies, with the same 30-second limit. */
+uint64_t policy_generation(void);
+
 #endif

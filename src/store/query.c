@@ -130,6 +130,10 @@ void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
                         t);
             qb_int(q, s->member_id);
             qb_int(q, s->unit_id);
+        } else if (r == RES_CONTACTS) {
+            /* a member's own contacts: those credited to them */
+            strbuf_addf(&q->sql, " AND %s.member_id = ?", t);
+            qb_int(q, s->member_id);
         } else if (r == RES_UNITS) {
             strbuf_addf(&q->sql, " AND %s.id = ?", t);
             qb_int(q, s->unit_id);

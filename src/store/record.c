@@ -96,7 +96,7 @@ const resource *record_resource(resource_kind k)
 const resource *record_resource_by_name(const char *name)
 {
     for (int k = 0; k < RES__COUNT; k++)
-        if (!strcmp(resources[k]->name, name))
+        if (resources[k] && !strcmp(resources[k]->name, name))
             return resources[k];
     return NULL;
 }

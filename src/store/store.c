@@ -109,19 +109,93 @@ const char *store_path(void)
     return db_path;
 }
 
+/* ---- group commit ---- */
+
+typedef struct txn_job {
+    lx_status (*fn)(void *ctx, db *d); /* the write */
+    void *ctx;                         /* its argument */
+    lx_status rc;                      /* its outcome */
+    int done;                          /* committed or failed: the caller may return */
+    struct txn_job *next;              /* the queue */
+} txn_job;
+
+static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gc_done = PTHREAD_COND_INITIALIZER;
+static txn_job *gc_head, **gc_tail = &gc_head; /* jobs waiting for a leader */
+static int gc_leading;                          /* a leader is running a batch */
+static _Thread_local int in_batch;              /* this thread is running jobs */
+
+/* Run a batch of jobs in one transaction on d, each in a savepoint. */
+static void run_batch(db *d, txn_job *batch)
+{
+    lx_status rc = db_begin(d);
+    if (rc == LX_EBUSY)
+        rc = db_begin(d);
+    for (txn_job *j = batch; j; j = j->next)
+        j->rc = rc;
+    if (rc)
+        return;
+    in_batch = 1;
+    for (txn_job *j = batch; j; j = j->next) {
+        j->rc = db_exec(d, "SAVEPOINT job");
+        if (!j->rc)
+            j->rc = j->fn(j->ctx, d);
+        if (!j->rc) {
+            j->rc = db_exec(d, "RELEASE job");
+        } else if (db_txn_open(d)) {
+            db_exec(d, "ROLLBACK TO job; RELEASE job");
+        } else {
+            /* the engine rolled the whole transaction back: the jobs before
+             * this one are lost with it, and the rest are not run */
+            for (txn_job *k = batch; k != j; k = k->next)
+                if (!k->rc)
+                    k->rc = LX_EBUSY;
+            for (txn_job *k = j->next; k; k = k->next)
+                k->rc = LX_EBUSY;
+            in_batch = 0;
+            db_rollback(d);
+            return;
+        }
+    }
+    in_batch = 0;
+    rc = db_commit(d);
+    if (rc)
+        for (txn_job *j = batch; j; j = j->next)
+            if (!j->rc)
+                j->rc = rc;
+}
+
 lx_status store_txn(lx_status (*fn)(void *ctx, db *d), void *ctx)
 {
     db *d = store_db();
-    lx_status rc;
     if (!d)
         return LX_EIO;
-    rc = db_begin(d);
-    if (rc)
-        return rc;
-    rc = fn(ctx, d);
-    if (rc) {
-        db_rollback(d);
-        return rc;
+    if (in_batch)
+        return fn(ctx, d);
+    txn_job job = {fn, ctx, LX_OK, 0, NULL};
+    pthread_mutex_lock(&gc_lock);
+    *gc_tail = &job;
+    gc_tail = &job.next;
+    while (!job.done) {
+        if (gc_leading) {
+            pthread_cond_wait(&gc_done, &gc_lock);
+            continue;
+        }
+        /* lead: take every queued job (this one among them) */
+        txn_job *batch = gc_head;
+        gc_head = NULL;
+        gc_tail = &gc_head;
+        gc_leading = 1;
+        pthread_mutex_unlock(&gc_lock);
+        run_batch(d, batch);
+        pthread_mutex_lock(&gc_lock);
+        for (txn_job *j = batch, *next; j; j = next) {
+            next = j->next; /* a finished job's frame may go as soon as it is done */
+            j->done = 1;
+        }
+        gc_leading = 0;
+        pthread_cond_broadcast(&gc_done);
     }
-    return db_commit(d);
+    pthread_mutex_unlock(&gc_lock);
+    return job.rc;
 }

@@ -34,7 +34,14 @@ const char *store_path(void);
 
 /* Run `fn(ctx, d)` in one write transaction: commit if it returns LX_OK,
  * roll back otherwise; a failed commit is returned as an error. Retries once
- * if the database was busy before fn ran. */
+ * if the database was busy before fn ran.
+ * Group commit: the writes of concurrent callers are queued; one of them (the
+ * leader) runs every queued fn on its connection in one transaction, each in
+ * a savepoint of its own (a failing fn rolls back only its own writes), and
+ * commits once, so one fsync makes a whole batch durable. Each caller returns
+ * only after the commit that holds its write (or its own failure). fn may run
+ * on another thread than the caller's; it must use `d`, not thread-local
+ * state. A store_txn inside fn runs inline, in the same transaction. */
 lx_status store_txn(lx_status (*fn)(void *ctx, db *d), void *ctx);
 
 #endif

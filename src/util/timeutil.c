@@ -2,6 +2,7 @@
 #include "util/timeutil.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static int64_t fake_now;
@@ -48,4 +49,71 @@ int lx_parse_date(const char *s)
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
         return -1;
     return y * 10000 + m * 100 + d;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's method). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t lx_ymd_to_time(int ymd, int utc_offset)
+{
+    return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 - utc_offset;
+}
+
+int lx_parse_time(const char *s, int utc_offset, int64_t *out)
+{
+    char date[11];
+    int hh = 0, mm = 0, ss = 0, n = 0, ymd;
+    if (strlen(s) < 10)
+        return -1;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if ((ymd = lx_parse_date(date)) < 0)
+        return -1;
+    s += 10;
+    if (!*s) {
+        *out = lx_ymd_to_time(ymd, utc_offset);
+        return 0;
+    }
+    if (*s != 'T' && *s != ' ')
+        return -1;
+    s++;
+    if (sscanf(s, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5)
+        return -1;
+    s += n;
+    if (*s == ':') {
+        if (sscanf(s, ":%2d%n", &ss, &n) != 1 || n != 3)
+            return -1;
+        s += n;
+        if (*s == '.') { /* fractions of a second, as JavaScript's toISOString gives */
+            s++;
+            if (*s < '0' || *s > '9')
+                return -1;
+            while (*s >= '0' && *s <= '9')
+                s++;
+        }
+    }
+    if (hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 || ss < 0)
+        return -1;
+    int off = utc_offset;
+    if (*s == 'Z' && !s[1]) {
+        off = 0;
+    } else if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':') {
+        int oh = 0, om = 0;
+        if (sscanf(s + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59 || oh < 0 || om < 0)
+            return -1;
+        off = (oh * 3600 + om * 60) * (*s == '-' ? -1 : 1);
+    } else if (*s) {
+        return -1;
+    }
+    *out = days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 + hh * 3600 +
+           mm * 60 + ss - off;
+    return 0;
 }

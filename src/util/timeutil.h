@@ -19,4 +19,12 @@ int lx_today_ymd(int64_t t, int utc_offset);
 /* Parse "YYYY-MM-DD" into YYYYMMDD; -1 if not a real date. */
 int lx_parse_date(const char *s);
 
+/* Midnight of county-local date ymd (YYYYMMDD) as UTC seconds. */
+int64_t lx_ymd_to_time(int ymd, int utc_offset);
+
+/* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" (county-local, in utc_offset)
+ * or either followed by "Z" or "+HH:MM"/"-HH:MM" into UTC seconds (*out);
+ * 0 on success, -1 if it is not a real time. */
+int lx_parse_time(const char *s, int utc_offset, int64_t *out);
+
 #endif

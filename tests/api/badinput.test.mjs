@@ -91,6 +91,10 @@ async function liveTargets() {
   // a household whose card has been printed, so that it has a link to revoke
   ok(await county.req('GET', `/api/v1/cards?household_id=${cardHousehold}`, undefined, { raw: true }), 'card');
   routeIds['/api/v1/households/{id}/card-link/revoke'] = cardHousehold;
+  // contacts to change and to deactivate
+  live.contact = { kind: 'visit', happened_at: new Date().toISOString(), household_ids: [freeHousehold], member_id: live.liaisonMember };
+  routeIds['/api/v1/contacts/{id}'] = ok(await county.post('/api/v1/contacts', { ...live.contact, notes: '坏输入测试准备' }), 'contact').id;
+  routeIds['/api/v1/contacts/{id}/deactivate'] = ok(await county.post('/api/v1/contacts', live.contact), 'contact').id;
   // and a planned run, last
   routeIds['/api/v1/assignments/{id}/apply'] = ok(await county.post('/api/v1/assignments',
     { layer: 'assistance', node_id: village.id }), 'planned run').id;
@@ -112,6 +116,8 @@ async function takeSnapshot() {
   s.unitVillages = (await county.get('/api/v1/unit-villages?active=all&limit=500')).body.items;
   s.contactPoints = (await county.get('/api/v1/contact-points?active=all&limit=500')).body.items;
   s.tasks = (await county.get(`/api/v1/pairings/${routeIds['/api/v1/pairings/{id}/tasks']}/tasks`)).body.items;
+  s.contacts = (await county.get('/api/v1/contacts?active=all&limit=500')).body.items;
+  s.visitForm = (await county.get('/api/v1/visit-form')).body;
   s.run = (await county.get(`/api/v1/assignments/${routeIds['/api/v1/assignments/{id}/apply']}`)).body;
   return s;
 }
@@ -181,6 +187,9 @@ function validBody(r) {
   // actions that take no body
   if (r.path.endsWith('/apply') || r.path.endsWith('/close') || r.path.startsWith('/api/v1/policies/presets/')) return {};
   if (r.path.startsWith('/api/v1/policies/')) return { value: r.key === 'liaison.quota' ? 20 : 10 };
+  if (r.path === '/api/v1/contacts') return { ...live.contact, notes: '坏输入测试' };
+  if (r.path === '/api/v1/contacts/{id}') return { notes: '坏输入测试' };
+  if (r.path === '/api/v1/visit-form') return { questions: [{ key: 'ok', label: '坏输入测试', type: 'yes_no' }] };
   if (r.path.endsWith('/deactivate') || r.path.endsWith('/activate') || r.path.endsWith('/unmask')) return { reason: '坏输入测试' };
   if (REGISTRIES.includes(seg) && r.method === 'POST') return newRecord(seg, '坏输入新建');
   if (REGISTRIES.includes(seg) && r.method === 'PATCH') return { [NAME_FIELD[seg]]: '坏输入改名' };
@@ -200,6 +209,9 @@ function wrongTyped(r) {
   if (r.path === '/api/v1/pairings/{id}/tasks') return { title: 5 };
   if (r.path === '/api/v1/unit-villages') return { ...b, unit_id: String(b.unit_id) };
   if (r.path === '/api/v1/contact-points') return { ...b, org_id: String(b.org_id) };
+  if (r.path === '/api/v1/contacts') return { ...b, kind: 5 };
+  if (r.path === '/api/v1/contacts/{id}') return { notes: 5 };
+  if (r.path === '/api/v1/visit-form') return { questions: 'ok' };
   if ('reason' in b) return { reason: 5 };
   if (REGISTRIES.includes(seg)) return { ...b, [NAME_FIELD[seg]]: 5 };
   return { name: 5 }; // routes that take no fields at all
@@ -323,6 +335,8 @@ test('after all that bad input no record, account or policy has changed', async 
   assert.deepEqual(now.contactPoints, snapshot.contactPoints, 'a contact point was made or ended');
   assert.deepEqual(now.tasks, snapshot.tasks, 'a task was added or closed');
   assert.deepEqual(now.run, snapshot.run, 'the planned run was applied');
+  assert.deepEqual(now.contacts, snapshot.contacts, 'a contact was recorded, changed or deactivated');
+  assert.deepEqual(now.visitForm, snapshot.visitForm, 'the visit form changed');
   // nothing named by the bad bodies was created
   for (const seg of REGISTRIES) {
     const found = (await county.get(`/api/v1/${seg}?q=${encodeURIComponent('坏输入')}&active=all`)).body.items;

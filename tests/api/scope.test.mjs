@@ -24,6 +24,9 @@ const HOLDERS = {
   'pairing.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
   'pairing.write': ['county_admin', 'township_admin', 'village_secretary'],
   'pairing.run': ['county_admin', 'township_admin'],
+  'policy.work': ['county_admin'],
+  'contact.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
+  'contact.write': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member'],
 };
 const ACCOUNTS = { sysadmin: 'sysadmin', secadmin: 'secadmin', auditadmin: 'auditadmin', county: 'county_admin',
   township: 'township_admin', village: 'village_secretary', group: 'group_leader', inspector: 'inspector', member: 'member', resident: 'resident' };
@@ -89,6 +92,14 @@ test('a township admin cannot see or change another township\'s households by an
   const res = (await county.get(`/api/v1/residents?household_id=${h.id}`)).body.items;
   assert.ok(res.length > 0);
   assert.equal((await town.get(`/api/v1/residents/${res[0].id}`)).status, 404);
+  // nor its due lists, members falling behind or compliance
+  const theirMembers = (await county.get(`/api/v1/members?under=${other.id}&limit=5`)).body.items;
+  assert.ok(theirMembers.length > 0);
+  assert.equal((await town.get(`/api/v1/members/${theirMembers[0].id}/due`)).status, 404);
+  assert.equal((await town.get(`/api/v1/members/${theirMembers[0].id}/compliance?from=2026-01-01&to=2026-01-31`)).status, 404);
+  assert.equal((await town.get(`/api/v1/nodes/${other.id}/behind`)).status, 404);
+  assert.equal((await town.get(`/api/v1/nodes/${other.id}/compliance?from=2026-01-01&to=2026-01-31`)).status, 404);
+  assert.equal((await county.get(`/api/v1/nodes/${other.id}/behind`)).status, 200);
 });
 
 test('each administrator changes only the policies of their own domain', async () => {

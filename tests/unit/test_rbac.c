@@ -16,6 +16,7 @@ static const char *const res_names[RES__COUNT] = {
     [RES_NODES] = "nodes",           [RES_UNITS] = "units",
     [RES_ORGS] = "orgs",             [RES_MEMBERS] = "members",
     [RES_HOUSEHOLDS] = "households", [RES_RESIDENTS] = "residents",
+    [RES_CONTACTS] = "contacts",
 };
 
 /* A user of `role` whose subtree is the township /1/5/, who is also member 77

@@ -1,0 +1,397 @@
+/* due.c -- due lists, members falling behind, and compliance, over store/due.c. */
+#include "api/api.h"
+#include "core/festival.h"
+#include "store/due.h"
+#include "store/store.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RANGE_DAYS 3 * 366 + 1
+
+static const char *state_name(cr_state s)
+{
+    static const char *const n[] = {"open", "met", "late", "missed"};
+    return n[s];
+}
+
+static json_t *date_json(int day)
+{
+    int ymd = cr_ymd_of_day(day);
+    char buf[16];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return json_string(buf);
+}
+
+/* ?date= (the day to look from; default today) into *asof (the end of that day, or now if
+ * it is today) and the county's offset into *off. */
+static lx_status query_asof(req *r, int off, int64_t *asof)
+{
+    const char *s = req_query(r, "date");
+    int64_t now = lx_now();
+    *asof = now;
+    if (!s)
+        return LX_OK;
+    int ymd = lx_parse_date(s);
+    if (ymd < 0)
+        return req_fail(r, LX_EINVAL, "date", "give the date as YYYY-MM-DD");
+    int64_t end = (int64_t)(cr_day_of_ymd(ymd) + 1) * 86400 - off - 1;
+    if (end > now + 86400)
+        return req_fail(r, LX_EINVAL, "date", "the date is in the future");
+    if (end < now)
+        *asof = end;
+    return LX_OK;
+}
+
+static json_t *obligation_json(const due_set *s, const cr_obligation *o)
+{
+    json_t *j = json_pack("{s:s,s:o,s:o,s:s,s:i,s:i,s:i}", "rule", s->rules[o->rule].key,
+                          "window_start", date_json(o->start_day), "due", date_json(o->due_day),
+                          "state", state_name(o->state), "made", o->made, "need", o->need,
+                          "days_overdue", o->days_overdue);
+    if (o->household_id)
+        json_object_set_new(j, "household_id", json_integer(o->household_id));
+    if (o->node_id)
+        json_object_set_new(j, "node_id", json_integer(o->node_id));
+    if (o->festival >= 0)
+        json_object_set_new(j, "festival", json_string(festival_code((festival)o->festival)));
+    if (o->done_by)
+        json_object_set_new(j, "contact_id", json_integer(o->done_by));
+    return j;
+}
+
+/* One line of a due list: an obligation and, for a miss, how many in a row. */
+typedef struct pick_t {
+    const cr_obligation *o; /* the open obligation, or the oldest miss of a run */
+    int run;                /* misses in that run */
+} pick_t;
+
+/* Most urgent first: the longest overdue, then the soonest due. */
+static int cmp_urgent(const void *a, const void *b)
+{
+    const cr_obligation *x = ((const pick_t *)a)->o, *y = ((const pick_t *)b)->o;
+    if (x->days_overdue != y->days_overdue)
+        return y->days_overdue - x->days_overdue;
+    if (x->due_day != y->due_day)
+        return x->due_day - y->due_day;
+    return (x->household_id > y->household_id) - (x->household_id < y->household_id);
+}
+
+static int cmp_subject(const void *a, const void *b)
+{
+    const cr_obligation *x = *(const cr_obligation *const *)a, *y = *(const cr_obligation *const *)b;
+    if (x->rule != y->rule)
+        return x->rule - y->rule;
+    if (x->household_id != y->household_id)
+        return x->household_id < y->household_id ? -1 : 1;
+    return x->due_day - y->due_day;
+}
+
+lx_status api_member_due(req *r)
+{
+    static const char *const known[] = {"date", NULL};
+    int64_t member = req_id(r, 0), asof;
+    due_set s;
+    db *d = store_db();
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
+    if (!member)
+        return req_fail(r, LX_ENOTFOUND, "id", "no such member in your scope");
+    int off = due_utc_offset(d, r->who.county_id);
+    if ((rc = query_asof(r, off, &asof)))
+        return rc;
+    int today = cr_day(asof, off), wk0, wk1;
+    cr_period_span(CR_WEEK, 1, today, &wk0, &wk1);
+    /* A year back for what is overdue; up to this Sunday for what is due. */
+    rc = due_for_member(d, &r->who, member, today - 366, wk1, asof, &s);
+    if (rc == LX_ENOTFOUND)
+        return req_fail(r, rc, "id", "no such member in your scope");
+    if (rc) {
+        due_set_release(&s);
+        return rc;
+    }
+    /* Of each rule and household, only the run of misses since it was last done: the
+     * oldest miss says how overdue it is, `missed` how many. One pass over the member's
+     * obligations sorted by (rule, household, due date). */
+    const cr_obligation **mine = xcalloc(s.n + 1, sizeof *mine);
+    pick_t *pick = xcalloc(s.n + 1, sizeof *pick);
+    size_t nm = 0, np = 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.o[i].member_id == member)
+            mine[nm++] = &s.o[i];
+    qsort(mine, nm, sizeof *mine, cmp_subject);
+    for (size_t i = 0; i < nm;) {
+        size_t j = i;
+        const cr_obligation *run = NULL;
+        int nrun = 0;
+        for (; j < nm && mine[j]->rule == mine[i]->rule &&
+               mine[j]->household_id == mine[i]->household_id;
+             j++) {
+            const cr_obligation *o = mine[j];
+            if (o->state == CR_MET || o->state == CR_LATE) {
+                run = NULL; /* done since: the earlier misses are behind it */
+                nrun = 0;
+            } else if (o->state == CR_MISSED) {
+                if (!run)
+                    run = o;
+                nrun++;
+            } else if (o->due_day <= wk1) {
+                pick[np++] = (pick_t){o, 0}; /* open, due by Sunday */
+            }
+        }
+        if (run)
+            pick[np++] = (pick_t){run, nrun};
+        i = j;
+    }
+    free(mine);
+    qsort(pick, np, sizeof *pick, cmp_urgent);
+    json_t *items = json_array();
+    for (size_t i = 0; i < np; i++) {
+        json_t *j = obligation_json(&s, pick[i].o);
+        if (pick[i].o->state == CR_MISSED)
+            json_object_set_new(j, "missed", json_integer(pick[i].run));
+        json_array_append_new(items, j);
+    }
+    free(pick);
+    due_set_release(&s);
+
+    due_visit *lv = NULL;
+    size_t nlv = 0;
+    rc = due_last_visits(d, &r->who, member, asof, &lv, &nlv);
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    json_t *hh = json_array();
+    for (size_t i = 0; i < nlv; i++) {
+        json_t *j = json_pack("{s:I}", "household_id", (json_int_t)lv[i].household_id);
+        if (lv[i].last) {
+            char iso[32];
+            lx_iso8601(lv[i].last, iso, sizeof iso);
+            json_object_set_new(j, "last_visit", json_string(iso));
+            json_object_set_new(j, "days_since_visit",
+                                json_integer(today - cr_day(lv[i].last, off)));
+        } else {
+            json_object_set_new(j, "last_visit", json_null());
+            json_object_set_new(j, "days_since_visit", json_null());
+        }
+        json_array_append_new(hh, j);
+    }
+    free(lv);
+    req_reply(r, 200,
+              json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "member_id", (json_int_t)member, "today",
+                        date_json(today), "week_start", date_json(wk0), "week_end",
+                        date_json(wk1), "items", items, "households", hh));
+    return LX_OK;
+}
+
+/* Figures of one member, rule or node. */
+typedef struct tally {
+    int64_t id;     /* member id, rule index or 0 */
+    int due;        /* past due or done: on_time + late + missed */
+    int on_time;    /* done within the window */
+    int late;       /* done after the due date */
+    int missed;     /* past due, not done */
+    int open;       /* not yet due, not yet done */
+} tally;
+
+static void tally_add(tally *t, const cr_obligation *o)
+{
+    switch (o->state) {
+    case CR_MET: t->on_time++, t->due++; break;
+    case CR_LATE: t->late++, t->due++; break;
+    case CR_MISSED: t->missed++, t->due++; break;
+    default: t->open++; break;
+    }
+}
+
+static json_t *tally_json(const tally *t)
+{
+    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "due", t->due, "made", t->on_time + t->late,
+                     "on_time", t->on_time, "late", t->late, "missed", t->missed, "open",
+                     t->open);
+}
+
+static int cmp_tally(const void *a, const void *b)
+{
+    int64_t x = ((const tally *)a)->id, y = ((const tally *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* One empty tally per member looked at or owing anything (a cadre from elsewhere who
+ * assists a household of the place owes it too), sorted by id; *n gets how many. */
+static tally *member_tallies(const due_set *s, size_t *n)
+{
+    tally *t = xcalloc(s->nmembers + s->n + 1, sizeof *t);
+    size_t k = 0, u = 0;
+    for (size_t i = 0; i < s->nmembers; i++)
+        t[k++].id = s->members[i].id;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->o[i].member_id)
+            t[k++].id = s->o[i].member_id;
+    qsort(t, k, sizeof *t, cmp_tally);
+    for (size_t i = 0; i < k; i++)
+        if (!u || t[u - 1].id != t[i].id)
+            t[u++] = t[i];
+    *n = u;
+    return t;
+}
+
+/* ?from= and ?to= (inclusive local dates). */
+static lx_status query_range(req *r, int *from, int *to)
+{
+    const char *f = req_query(r, "from"), *t = req_query(r, "to");
+    int fy = f ? lx_parse_date(f) : -1, ty = t ? lx_parse_date(t) : -1;
+    if (fy < 0)
+        return req_fail(r, LX_EINVAL, "from", "give from as YYYY-MM-DD");
+    if (ty < 0)
+        return req_fail(r, LX_EINVAL, "to", "give to as YYYY-MM-DD");
+    *from = cr_day_of_ymd(fy);
+    *to = cr_day_of_ymd(ty);
+    if (*to < *from)
+        return req_fail(r, LX_EINVAL, "to", "to is before from");
+    if (*to - *from > MAX_RANGE_DAYS)
+        return req_fail(r, LX_EINVAL, "to", "a report covers at most three years");
+    return LX_OK;
+}
+
+/* Compliance of a member (node == 0) or of a node, over ?from..?to. */
+static lx_status compliance_generic(req *r, int is_node)
+{
+    static const char *const known[] = {"from", "to", "date", NULL};
+    int64_t id = req_id(r, 0), asof;
+    int from, to;
+    due_set s;
+    db *d = store_db();
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
+    /* What does not exist (in the caller's scope) is not found, whatever the query says. */
+    if (!id || due_check(d, &r->who, is_node, id) == LX_ENOTFOUND)
+        return req_fail(r, LX_ENOTFOUND, "id", is_node ? "no such place in your scope"
+                                                       : "no such member in your scope");
+    if ((rc = query_range(r, &from, &to)))
+        return rc;
+    int off = due_utc_offset(d, r->who.county_id);
+    if ((rc = query_asof(r, off, &asof)))
+        return rc;
+    rc = is_node ? due_for_node(d, &r->who, id, from, to, asof, &s)
+                 : due_for_member(d, &r->who, id, from, to, asof, &s);
+    if (rc == LX_ENOTFOUND)
+        return req_fail(r, rc, "id", is_node ? "no such place in your scope"
+                                             : "no such member in your scope");
+    if (rc) {
+        due_set_release(&s);
+        return rc;
+    }
+    tally total = {0}, groups = {0};
+    tally *rules = xcalloc(s.nrules + 1, sizeof *rules);
+    size_t nmem;
+    tally *members = member_tallies(&s, &nmem);
+    for (size_t i = 0; i < s.n; i++) {
+        const cr_obligation *o = &s.o[i];
+        if (!is_node && o->member_id != id)
+            continue;
+        tally_add(&total, o);
+        tally_add(&rules[o->rule], o);
+        if (!o->member_id) {
+            tally_add(&groups, o);
+            continue;
+        }
+        tally key = {.id = o->member_id};
+        tally *m = bsearch(&key, members, nmem, sizeof *members, cmp_tally);
+        if (m)
+            tally_add(m, o);
+    }
+    json_t *jr = json_array(), *jm = json_array();
+    for (size_t i = 0; i < s.nrules; i++) {
+        json_t *j = tally_json(&rules[i]);
+        json_object_set_new(j, "rule", json_string(s.rules[i].key));
+        json_array_append_new(jr, j);
+    }
+    for (size_t i = 0; i < nmem; i++) {
+        if (!is_node && members[i].id != id)
+            continue;
+        json_t *j = tally_json(&members[i]);
+        json_object_set_new(j, "member_id", json_integer(members[i].id));
+        json_array_append_new(jm, j);
+    }
+    json_t *body = json_pack("{s:o,s:o,s:o,s:o,s:o}", "from", date_json(from), "to",
+                             date_json(to), "total", tally_json(&total), "rules", jr,
+                             "members", jm);
+    json_object_set_new(body, is_node ? "node_id" : "member_id", json_integer(id));
+    if (is_node)
+        json_object_set_new(body, "groups", tally_json(&groups));
+    free(rules);
+    free(members);
+    due_set_release(&s);
+    req_reply(r, 200, body);
+    return LX_OK;
+}
+
+lx_status api_member_compliance(req *r)
+{
+    return compliance_generic(r, 0);
+}
+
+lx_status api_node_compliance(req *r)
+{
+    return compliance_generic(r, 1);
+}
+
+lx_status api_node_behind(req *r)
+{
+    static const char *const known[] = {"date", NULL};
+    int64_t node = req_id(r, 0), asof;
+    due_set s;
+    db *d = store_db();
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
+    if (!node)
+        return req_fail(r, LX_ENOTFOUND, "id", "no such place in your scope");
+    int off = due_utc_offset(d, r->who.county_id);
+    if ((rc = query_asof(r, off, &asof)))
+        return rc;
+    int today = cr_day(asof, off), m0, m1;
+    cr_period_span(CR_MONTH, 1, today, &m0, &m1);
+    rc = due_for_node(d, &r->who, node, m0, m1, asof, &s);
+    if (rc == LX_ENOTFOUND)
+        return req_fail(r, rc, "id", "no such place in your scope");
+    if (rc) {
+        due_set_release(&s);
+        return rc;
+    }
+    /* Behind: something already missed this month, or less done than the part of the month
+     * gone would have it (so that a supervisor sees it before the month ends). */
+    size_t nmem;
+    tally *members = member_tallies(&s, &nmem);
+    for (size_t i = 0; i < s.n; i++) {
+        tally key = {.id = s.o[i].member_id};
+        tally *m = key.id ? bsearch(&key, members, nmem, sizeof *members, cmp_tally) : NULL;
+        if (m)
+            tally_add(m, &s.o[i]);
+    }
+    int elapsed = today - m0 + 1, len = m1 - m0 + 1;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < nmem; i++) {
+        const tally *t = &members[i];
+        int total = t->due + t->open, done = t->on_time + t->late;
+        int expected = total * elapsed / len;
+        if (!t->missed && done >= expected)
+            continue;
+        json_t *j = tally_json(t);
+        json_object_set_new(j, "member_id", json_integer(t->id));
+        json_object_set_new(j, "expected_by_now", json_integer(expected));
+        json_array_append_new(arr, j);
+    }
+    free(members);
+    req_reply(r, 200, json_pack("{s:I,s:o,s:o,s:o,s:o}", "node_id", (json_int_t)node,
+                                "month_start", date_json(m0), "month_end", date_json(m1),
+                                "today", date_json(today), "members", arr));
+    due_set_release(&s);
+    return LX_OK;
+}
