@@ -395,3 +395,41 @@ test('`lianxin history` fills a paired demo county with the same history for the
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('a large place\'s list walks the table in id order and gives the same pages as a small one', async () => {
+  // a threshold of 1 makes every place "large" (the walk); the default sorts a small place
+  const big = await startServer({ households: 300, env: { LIANXIN_SEARCH_DRIVER_CAP: '1' } });
+  try {
+    const c = await new Client(big.base).loginReady('county');
+    const t = await new Client(big.base).loginReady('township');
+    const tme = (await t.get('/api/v1/auth/me')).body;
+    const members = await all(c, '/api/v1/members');
+    const towns = (await c.get('/api/v1/nodes?level=2&limit=10')).body.items;
+    const households = [];
+    for (const town of towns.slice(0, 2)) households.push(...(await c.get(`/api/v1/households?under=${town.id}&limit=25`)).body.items);
+    const recorded = [];
+    for (const h of households) {
+      const m = members.find((x) => x.node_id === h.node_id) ?? members.find((x) => h.path?.startsWith(x.path));
+      const r = await c.post('/api/v1/contacts', { kind: 'call', happened_at: iso(Date.now() - 3600e3), household_ids: [h.id], member_id: (m ?? members[0]).id });
+      assert.equal(r.status, 201, r.text);
+      recorded.push(r.body);
+    }
+    const byCounty = await all(c, '/api/v1/contacts');
+    assert.deepEqual(byCounty.map((x) => x.id), recorded.map((x) => x.id));
+    const paged = []; let next = null;
+    do {
+      const r = await c.get(`/api/v1/contacts?limit=7${next ? `&after=${next}` : ''}`);
+      paged.push(...r.body.items); next = r.body.next;
+    } while (next);
+    assert.deepEqual(paged.map((x) => x.id), recorded.map((x) => x.id));
+    const townNodes = new Set((await all(c, `/api/v1/nodes?under=${tme.node_id}`)).map((n) => n.id));
+    const expectTown = recorded.filter((x) => townNodes.has(x.node_id)).map((x) => x.id);
+    assert.ok(expectTown.length > 0 && expectTown.length < recorded.length);
+    assert.deepEqual((await all(t, '/api/v1/contacts')).map((x) => x.id), expectTown);
+    const g = [...townNodes].find((id) => recorded.some((x) => x.node_id === id));
+    assert.deepEqual((await all(c, `/api/v1/contacts?node_id=${g}`)).map((x) => x.id),
+      recorded.filter((x) => x.node_id === g).map((x) => x.id));
+  } finally {
+    await big.stop();
+  }
+});
