@@ -167,13 +167,27 @@ static int64_t load_of(const loads *l, int64_t member)
     return i >= 0 ? l->count[i] : 0;
 }
 
-/* How many of the run's households each member holds now (by the hh array). */
-static int64_t held_in_run(const pairing_problem *p, int64_t member)
+/* How many of the run's households each member holds now (by the hh array),
+ * in the form of load_counts: one sort instead of a pass per member. */
+static void held_in_run(const pairing_problem *p, loads *out)
 {
-    int64_t n = 0;
+    size_t n = 0, k = 0;
+    int64_t *cur = xmalloc((p->nh ? p->nh : 1) * sizeof *cur);
     for (size_t i = 0; i < p->nh; i++)
-        n += p->hh[i].current == member;
-    return n;
+        if (p->hh[i].current)
+            cur[n++] = p->hh[i].current;
+    qsort(cur, n, sizeof *cur, cmp_i64);
+    out->member = xmalloc((n ? n : 1) * sizeof *out->member);
+    out->count = xmalloc((n ? n : 1) * sizeof *out->count);
+    for (size_t i = 0; i < n; i++) {
+        if (!k || out->member[k - 1] != cur[i]) {
+            out->member[k] = cur[i];
+            out->count[k++] = 0;
+        }
+        out->count[k - 1]++;
+    }
+    out->n = k;
+    free(cur);
 }
 
 static int tier_of(const char *code)
@@ -189,12 +203,12 @@ static lx_status load_liaison(db *d, int64_t county_id, const char *path, pairin
     qb q;
     db_stmt *st = NULL;
     int row = 0;
-    size_t caph = 0, capm = 0, nv = 0, capv = 0;
+    size_t caph = 0, capm = 0, nv = 0, capv = 0, capx = 0;
     int64_t *villages = NULL;
     int64_t quota = policy_get(d, county_id, "liaison.quota");
     int64_t ids[MAX_DEPTH];
     char prefix[256];
-    loads L;
+    loads L = {0}, H = {0};
     lx_status rc;
 
     qb_init(&q);
@@ -212,7 +226,7 @@ static lx_status load_liaison(db *d, int64_t county_id, const char *path, pairin
                               tier_of(db_col_text(st, 2)), db_col_int(st, 3),
                               db_col_is_null(st, 4) ? 0 : db_col_int(st, 4)};
         if (!v) {
-            push_i64(&p->unplaced_ids, (size_t *)&p->unplaced, &capv, h.id);
+            push_i64(&p->unplaced_ids, (size_t *)&p->unplaced, &capx, h.id);
             continue;
         }
         h.part = (int32_t)v; /* village id for now, made dense below */
@@ -238,6 +252,7 @@ static lx_status load_liaison(db *d, int64_t county_id, const char *path, pairin
         snprintf(prefix, sizeof prefix, "%s", path);
     if ((rc = load_counts(d, county_id, ASSIGN_LIAISON, &L)))
         goto out;
+    held_in_run(p, &H);
     qb_init(&q);
     qb_sql(&q, "SELECT m.id, m.path, m.skills, m.liaison_quota FROM members m"
                " WHERE m.county_id = ? AND m.active = 1");
@@ -252,7 +267,7 @@ static lx_status load_liaison(db *d, int64_t county_id, const char *path, pairin
             continue;
         int64_t id = db_col_int(st, 0);
         int64_t q_own = db_col_is_null(st, 3) ? quota : db_col_int(st, 3);
-        int64_t outside = load_of(&L, id) - held_in_run(p, id);
+        int64_t outside = load_of(&L, id) - load_of(&H, id);
         int64_t room = q_own - outside;
         assign_member m = {id, (int32_t)part, (int32_t)group_of(mp), 0, db_col_int(st, 2),
                            (int32_t)(room > 0 ? room : 0)};
@@ -260,9 +275,11 @@ static lx_status load_liaison(db *d, int64_t county_id, const char *path, pairin
     }
     db_done(st);
     qb_release(&q);
+out:
     free(L.member);
     free(L.count);
-out:
+    free(H.member);
+    free(H.count);
     free(villages);
     return rc;
 }
@@ -312,7 +329,7 @@ static lx_status load_assistance(db *d, int64_t county_id, const char *path, int
            capx = 0;
     int64_t mask = policy_get(d, county_id, "assistance.tags");
     int32_t nparts = 0;
-    loads L = {0};
+    loads L = {0}, H = {0};
     lx_status rc = db_prepare(d, "SELECT unit_id, node_id FROM unit_villages WHERE county_id = ?"
                                  " AND ended_at IS NULL ORDER BY unit_id, node_id",
                               &st);
@@ -382,6 +399,7 @@ static lx_status load_assistance(db *d, int64_t county_id, const char *path, int
     /* The cadres of the units in those parts. */
     if ((rc = load_counts(d, county_id, ASSIGN_ASSISTANCE, &L)))
         goto out;
+    held_in_run(p, &H);
     rc = db_prepare(d, "SELECT id, unit_id, rank, skills, assist_quota FROM members"
                        " WHERE county_id = ? AND active = 1 AND unit_id IS NOT NULL ORDER BY id",
                     &st);
@@ -398,7 +416,7 @@ static lx_status load_assistance(db *d, int64_t county_id, const char *path, int
             continue; /* its villages have no household of this run */
         int64_t id = db_col_int(st, 0);
         int64_t q_own = db_col_is_null(st, 4) ? rank_quota(d, county_id, rank) : db_col_int(st, 4);
-        int64_t room = q_own - (load_of(&L, id) - held_in_run(p, id));
+        int64_t room = q_own - (load_of(&L, id) - load_of(&H, id));
         assign_member m = {id, (int32_t)part, 0, lvl, db_col_int(st, 3),
                            (int32_t)(room > 0 ? room : 0)};
         push_mm(p, &capm, &m);
@@ -407,6 +425,8 @@ static lx_status load_assistance(db *d, int64_t county_id, const char *path, int
 out:
     free(L.member);
     free(L.count);
+    free(H.member);
+    free(H.count);
     free(uv_unit);
     free(uv_village);
     free(units);
@@ -469,23 +489,77 @@ static json_t *stats_json(const assign_stats *s, const pairing_problem *p)
                      (json_int_t)s->distance_sum, "parts", s->parts);
 }
 
-static lx_status plan_row(db_stmt *st, int64_t run, int64_t hh, int64_t old_m, int64_t new_m,
+/* The rows of a plan, written PLAN_BATCH at a time by one multi-row INSERT
+ * (a statement per row was most of the time of saving a county's plan); the
+ * rest, fewer than a batch, one by one. */
+#define PLAN_BATCH 100
+#define PLAN_INSERT                                                                        \
+    "INSERT INTO assign_plan (run_id, household_id, old_member, new_member, change) VALUES "
+typedef struct plan_writer {
+    db *d;
+    int64_t run;                    /* the run */
+    int n;                          /* rows waiting */
+    int64_t hh[PLAN_BATCH];         /* their households */
+    int64_t old_m[PLAN_BATCH];      /* their members before (0: none) */
+    int64_t new_m[PLAN_BATCH];      /* and after (0: none) */
+    const char *change[PLAN_BATCH]; /* static strings */
+} plan_writer;
+
+/* Bind rows[0..n) of w to st from parameter 1 on, and run it. */
+static lx_status plan_run(plan_writer *w, db_stmt *st, int from, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int k = 5 * i, r = from + i;
+        db_bind_int(st, k + 1, w->run);
+        db_bind_int(st, k + 2, w->hh[r]);
+        if (w->old_m[r])
+            db_bind_int(st, k + 3, w->old_m[r]);
+        else
+            db_bind_null(st, k + 3);
+        if (w->new_m[r])
+            db_bind_int(st, k + 4, w->new_m[r]);
+        else
+            db_bind_null(st, k + 4);
+        db_bind_text(st, k + 5, w->change[r]);
+    }
+    return db_run(st);
+}
+
+/* Write the waiting rows: a whole batch in one statement, else one by one. */
+static lx_status plan_flush(plan_writer *w)
+{
+    db_stmt *st = NULL;
+    lx_status rc = LX_OK;
+    if (w->n == PLAN_BATCH) {
+        char sql[sizeof PLAN_INSERT + PLAN_BATCH * sizeof "(?, ?, ?, ?, ?), "];
+        size_t len = (size_t)snprintf(sql, sizeof sql, "%s", PLAN_INSERT);
+        for (int i = 0; i < PLAN_BATCH; i++)
+            len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?, ?, ?, ?, ?)",
+                                    i ? ", " : "");
+        rc = db_prepare(w->d, sql, &st);
+        if (!rc)
+            rc = plan_run(w, st, 0, PLAN_BATCH);
+        db_done(st);
+    } else if (w->n > 0) {
+        rc = db_prepare(w->d, PLAN_INSERT "(?, ?, ?, ?, ?)", &st);
+        for (int i = 0; !rc && i < w->n; i++) {
+            rc = plan_run(w, st, i, 1);
+            db_reset(st);
+        }
+        db_done(st);
+    }
+    w->n = 0;
+    return rc;
+}
+
+static lx_status plan_row(plan_writer *w, int64_t hh, int64_t old_m, int64_t new_m,
                           const char *change)
 {
-    db_bind_int(st, 1, run);
-    db_bind_int(st, 2, hh);
-    if (old_m)
-        db_bind_int(st, 3, old_m);
-    else
-        db_bind_null(st, 3);
-    if (new_m)
-        db_bind_int(st, 4, new_m);
-    else
-        db_bind_null(st, 4);
-    db_bind_text(st, 5, change);
-    lx_status rc = db_run(st);
-    db_reset(st);
-    return rc;
+    w->hh[w->n] = hh;
+    w->old_m[w->n] = old_m;
+    w->new_m[w->n] = new_m;
+    w->change[w->n] = change;
+    return ++w->n == PLAN_BATCH ? plan_flush(w) : LX_OK;
 }
 
 lx_status pairing_save_plan(db *d, const principal *who, assign_layer layer, int64_t node_id,
@@ -520,9 +594,10 @@ lx_status pairing_save_plan(db *d, const principal *who, assign_layer layer, int
     if (rc)
         goto out;
     /* Kept pairs are only counted; every other outcome is a row. */
-    rc = db_prepare(d, "INSERT INTO assign_plan (run_id, household_id, old_member, new_member,"
-                       " change) VALUES (?, ?, ?, ?, ?)",
-                    &st);
+    plan_writer *w = xmalloc(sizeof *w);
+    w->d = d;
+    w->run = *run_id;
+    w->n = 0;
     for (size_t i = 0; !rc && i < p->nh; i++) {
         int64_t old_m = p->hh[i].current, new_m = results[i].member_id;
         const char *change = old_m == new_m ? (new_m ? NULL : "uncovered")
@@ -530,11 +605,13 @@ lx_status pairing_save_plan(db *d, const principal *who, assign_layer layer, int
                              : !new_m       ? "dropped"
                                             : "moved";
         if (change)
-            rc = plan_row(st, *run_id, p->hh[i].id, old_m, new_m, change);
+            rc = plan_row(w, p->hh[i].id, old_m, new_m, change);
     }
     for (int64_t i = 0; !rc && i < p->unplaced; i++)
-        rc = plan_row(st, *run_id, p->unplaced_ids[i], 0, 0, "uncovered");
-    db_done(st);
+        rc = plan_row(w, p->unplaced_ids[i], 0, 0, "uncovered");
+    if (!rc)
+        rc = plan_flush(w);
+    free(w);
 out:
     free(stext);
     json_decref(sj);
@@ -728,39 +805,76 @@ lx_status pairing_apply(db *d, const principal *who, const char *addr, int64_t r
         goto out;
     }
     snprintf(reason, sizeof reason, "assignment run %lld", (long long)run_id);
-    rc = db_prepare(d, "SELECT household_id, coalesce(old_member, 0), coalesce(new_member, 0)"
-                       " FROM assign_plan WHERE run_id = ? AND change IN ('added', 'moved',"
-                       " 'dropped') ORDER BY household_id",
+    /* Set-based, in two statements (the old pairs end before the new ones
+     * start: one active pairing per household and layer). The sequence check
+     * above means nothing changed since the plan; the counts check it again. */
+    int64_t want_end = 0, want_new = 0, now = lx_now();
+    rc = db_prepare(d, "SELECT coalesce(sum(CASE WHEN change = 'added' THEN 0 ELSE 1 END), 0),"
+                       " coalesce(sum(CASE WHEN change = 'dropped' THEN 0 ELSE 1 END), 0),"
+                       " count(*) FROM assign_plan WHERE run_id = ?"
+                       " AND change IN ('added', 'moved', 'dropped')",
                     &st);
     if (rc)
         goto out;
     db_bind_int(st, 1, run_id);
-    /* The plan is read whole first: the writes below use their own statements. */
-    int64_t *rows = NULL;
-    size_t nrows = 0, cap = 0;
-    while (!(rc = db_step(st, &row)) && row)
-        for (int c = 0; c < 3; c++)
-            push_i64(&rows, &nrows, &cap, db_col_int(st, c));
-    db_done(st);
-    for (size_t i = 0; !rc && i < nrows; i += 3) {
-        int64_t hh = rows[i], old_m = rows[i + 1], new_m = rows[i + 2], changed = 0;
-        if (old_m) {
-            rc = end_active(d, hh, r.layer, old_m, reason, who->user_id, &changed);
-            if (!rc && changed != 1)
-                rc = lx_fail(e, LX_ECONFLICT, "id",
-                             "household %lld's pairing changed; plan again", (long long)hh);
-        }
-        if (!rc && new_m)
-            rc = insert_pairing(d, who->county_id, r.layer, new_m, hh, "auto", run_id, reason,
-                                who->user_id, NULL);
-        if (rc == LX_ECONFLICT && !e->code)
-            rc = lx_fail(e, LX_ECONFLICT, "id",
-                         "household %lld was paired meanwhile; plan again", (long long)hh);
-        n++;
+    rc = db_step(st, &row);
+    if (!rc && row) {
+        want_end = db_col_int(st, 0); /* moved and dropped: their old pairs end */
+        want_new = db_col_int(st, 1); /* added and moved: new pairs */
+        n = db_col_int(st, 2);
     }
-    free(rows);
+    db_done(st);
     if (rc)
         goto out;
+    if (want_end) {
+        rc = db_prepare(d, "UPDATE pairings SET ended_at = ?, end_reason = ?, ended_by = ?"
+                           " WHERE layer = ? AND ended_at IS NULL AND household_id IN"
+                           " (SELECT household_id FROM assign_plan WHERE run_id = ?"
+                           "  AND change IN ('moved', 'dropped'))"
+                           " AND member_id = (SELECT a.old_member FROM assign_plan a"
+                           "  WHERE a.run_id = ? AND a.household_id = pairings.household_id)",
+                        &st);
+        if (rc)
+            goto out;
+        db_bind_int(st, 1, now);
+        db_bind_text(st, 2, reason);
+        db_bind_int(st, 3, who->user_id);
+        db_bind_text(st, 4, r.layer);
+        db_bind_int(st, 5, run_id);
+        db_bind_int(st, 6, run_id);
+        rc = db_run(st);
+        if (!rc && db_changes(d) != want_end)
+            rc = lx_fail(e, LX_ECONFLICT, "id", "pairings changed since this run was planned;"
+                                                " plan it again");
+        db_done(st);
+        if (rc)
+            goto out;
+    }
+    if (want_new) {
+        rc = db_prepare(d, "INSERT INTO pairings (county_id, layer, member_id, household_id,"
+                           " started_at, source, run_id, reason, created_by)"
+                           " SELECT ?, ?, new_member, household_id, ?, 'auto', run_id, ?, ?"
+                           " FROM assign_plan WHERE run_id = ? AND change IN ('added', 'moved')"
+                           " ORDER BY household_id",
+                        &st);
+        if (rc)
+            goto out;
+        db_bind_int(st, 1, who->county_id);
+        db_bind_text(st, 2, r.layer);
+        db_bind_int(st, 3, now);
+        db_bind_text(st, 4, reason);
+        db_bind_int(st, 5, who->user_id);
+        db_bind_int(st, 6, run_id);
+        rc = db_run(st);
+        if (!rc && db_changes(d) != want_new)
+            rc = LX_ECONFLICT;
+        db_done(st);
+        if (rc == LX_ECONFLICT && !e->code)
+            rc = lx_fail(e, LX_ECONFLICT, "id",
+                         "a household of this run was paired meanwhile; plan it again");
+        if (rc)
+            goto out;
+    }
     rc = db_prepare(d, "UPDATE assign_runs SET status = 'applied', applied_at = ? WHERE id = ?",
                     &st);
     if (!rc) {

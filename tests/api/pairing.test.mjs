@@ -156,3 +156,89 @@ test('a township admin cannot pair or unpair another township\'s households', as
   const seen = (await town.get(`/api/v1/pairings?household_id=${pair.household_id}`)).body.items;
   assert.equal(seen.length, 0);
 });
+
+test('two runs over overlapping places: the one applied second is refused (409) and writes nothing', async () => {
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const mine = new Set((await all(county, `/api/v1/households?under=${me.node_id}`)).map((h) => h.id));
+  const pairs = (await all(county, '/api/v1/pairings?layer=liaison')).filter((p) => mine.has(p.household_id));
+  assert.ok(pairs.length >= 3, 'the township has liaison pairs');
+  // free two households of the township, so that both runs have something to add
+  for (const p of pairs.slice(0, 2)) assert.equal((await county.post(`/api/v1/pairings/${p.id}/end`, { reason: '重新安排' })).status, 200);
+  const whole = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root });
+  const part = await town.post('/api/v1/assignments', { layer: 'liaison', node_id: me.node_id });
+  assert.equal(whole.status, 201, whole.text);
+  assert.equal(part.status, 201, part.text);
+  assert.ok(part.body.stats.added >= 2, JSON.stringify(part.body.stats));
+  assert.ok(whole.body.stats.added >= part.body.stats.added, JSON.stringify(whole.body.stats));
+
+  const before = await all(county, '/api/v1/pairings?layer=liaison&active=all');
+  assert.equal((await town.post(`/api/v1/assignments/${part.body.id}/apply`)).status, 200);
+  const stale = await county.post(`/api/v1/assignments/${whole.body.id}/apply`);
+  assert.equal(stale.status, 409, stale.text);
+  assert.equal(stale.body.error.field, 'id');
+  assert.match(stale.body.error.message, /plan it again/);
+  const after = await all(county, '/api/v1/pairings?layer=liaison&active=all');
+  assert.equal(after.length, before.length + part.body.stats.added, 'only the township run was written');
+  assert.equal(after.filter((p) => p.reason === `assignment run ${whole.body.id}`).length, 0);
+  assert.deepEqual(after.filter((p) => before.some((b) => b.id === p.id)), before, 'no pairing ended');
+  assert.equal((await county.get(`/api/v1/assignments/${whole.body.id}`)).body.status, 'planned');
+
+  // two applies at once over the same place: one is applied, the other refused with nothing written
+  assert.equal((await county.post(`/api/v1/pairings/${pairs[2].id}/end`, { reason: '重新安排' })).status, 200);
+  const a = await town.post('/api/v1/assignments', { layer: 'liaison', node_id: me.node_id });
+  const b = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root });
+  assert.ok(a.body.stats.added >= 1 && b.body.stats.added >= 1);
+  const [ra, rb] = await Promise.all([town.post(`/api/v1/assignments/${a.body.id}/apply`),
+    county.post(`/api/v1/assignments/${b.body.id}/apply`)]);
+  assert.deepEqual([ra.status, rb.status].sort(), [200, 409], `${ra.text} ${rb.text}`);
+  const [won, lost] = ra.status === 200 ? [a, b] : [b, a];
+  const now = await all(county, '/api/v1/pairings?layer=liaison&active=all');
+  assert.equal(now.filter((p) => p.reason === `assignment run ${won.body.id}`).length, won.body.stats.added);
+  assert.equal(now.filter((p) => p.reason === `assignment run ${lost.body.id}`).length, 0);
+  assert.equal(now.length, after.length + won.body.stats.added);
+  assert.equal((await county.get(`/api/v1/assignments/${lost.body.id}`)).body.status, 'planned');
+});
+
+test('a cadre\'s own assistance quota cannot drop below what they hold', async () => {
+  const load = {};
+  for (const p of await all(county, '/api/v1/pairings?layer=assistance')) load[p.member_id] = (load[p.member_id] || 0) + 1;
+  const [cadre, n] = Object.entries(load).sort((x, y) => y[1] - x[1])[0];
+  assert.ok(n >= 1);
+  const before = (await county.get(`/api/v1/members/${cadre}`)).body;
+  const low = await county.patch(`/api/v1/members/${cadre}`, { assist_quota: n - 1 });
+  assert.equal(low.status, 400, low.text);
+  assert.equal(low.body.error.field, 'assist_quota');
+  assert.deepEqual((await county.get(`/api/v1/members/${cadre}`)).body, before, 'nothing written');
+  // exactly the load is accepted, and a run then gives them no one more
+  assert.equal((await county.patch(`/api/v1/members/${cadre}`, { assist_quota: n })).status, 200);
+  const run = await county.post('/api/v1/assignments', { layer: 'assistance', node_id: root });
+  assert.equal(run.status, 201, run.text);
+  const added = await all(county, `/api/v1/assignments/${run.body.id}/changes?change=added`);
+  assert.equal(added.filter((c) => c.to.member_id === Number(cadre)).length, 0);
+});
+
+test('a member without a home village is no liaison member; one without a unit gives no assistance', async () => {
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const made = await county.post('/api/v1/members', { node_id: me.node_id, name: '乡镇干部', gender: 'F', rank: 'ordinary', category: 'in_service' });
+  assert.equal(made.status, 201, made.text);
+  const id = made.body.id;
+  const paired = new Set((await all(county, '/api/v1/pairings?layer=liaison')).map((p) => p.household_id));
+  const free = (await all(county, `/api/v1/households?under=${me.node_id}`)).find((h) => !paired.has(h.id));
+  assert.ok(free, 'the township has a household without a liaison member');
+  const history = async () => (await county.get(`/api/v1/pairings?household_id=${free.id}&active=all`)).body.items;
+  const before = await history();
+  const liaison = await county.post('/api/v1/pairings', { layer: 'liaison', household_id: free.id, member_id: id, reason: '试试' });
+  assert.equal(liaison.status, 400, liaison.text);
+  assert.equal(liaison.body.error.field, 'member_id');
+  assert.match(liaison.body.error.message, /village/);
+  const assistance = await county.post('/api/v1/pairings', { layer: 'assistance', household_id: free.id, member_id: id, reason: '试试' });
+  assert.equal(assistance.status, 400, assistance.text);
+  assert.equal(assistance.body.error.field, 'member_id');
+  assert.deepEqual(await history(), before, 'nothing written');
+  // a run passes them over although households are left uncovered
+  const run = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: root });
+  assert.equal(run.status, 201, run.text);
+  assert.ok(run.body.stats.uncovered > 0, JSON.stringify(run.body.stats));
+  const changes = await all(county, `/api/v1/assignments/${run.body.id}/changes`);
+  assert.equal(changes.filter((c) => c.to && c.to.member_id === id).length, 0);
+});
