@@ -11,6 +11,9 @@
 #include "util/xalloc.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define REPORT_MAX_ISSUES 1000
 
@@ -426,6 +429,12 @@ lx_status import_ledger(const principal *p, const char *addr, ledger_kind kind, 
     *out = report(&m, mode_names[mode]);
 out:
     ledger_release(&m.lg);
+#ifdef __GLIBC__
+    /* A ledger is hundreds of MB parsed, freed in this thread's malloc arena;
+     * the next import may run on another thread (another arena). Give it
+     * back to the system rather than keep it per thread. */
+    malloc_trim(0);
+#endif
     return rc;
 }
 
