@@ -13,7 +13,8 @@
 # 3. `serve --threads 2` on 127.0.0.1, log in as `county`, then
 #    POST /api/v1/import/households?mode=dry_run  and  ?mode=commit
 #    with the CSV as the body (Content-Type text/csv, cookie + X-CSRF-Token),
-#    timed by curl (upload included; it is loopback), the server's RSS sampled.
+#    timed by curl (upload included; it is loopback), the server's RSS sampled
+#    and its CPU time (user + system) for the request read from /proc.
 # Writes bench/out/import/{ledger.csv,dry_run.json,commit.json,result.tsv}.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -45,24 +46,32 @@ port=$(free_port)
 start_server "$BIN" "$I/county.db" "$I/county.key" "$port" 2 "$I/serve.log"
 login county
 
-printf 'mode\trows\thouseholds\tseconds\trows_per_s\thttp\tcreated\tcreated_residents\tissues\tmax_rss_kb\n' \
+printf 'mode\trows\thouseholds\tseconds\trows_per_s\thttp\tcreated\tcreated_residents\tissues\tmax_rss_kb\tserver_cpu_s\tload1\n' \
     >"$I/result.tsv"
+hz=$(getconf CLK_TCK)
 for mode in dry_run commit; do
     log "import: POST /import/households?mode=$mode"
     start_rss_sampler "$SERVER_PID" "$I/rss-$mode"
+    load1=$(cut -d' ' -f1 /proc/loadavg)
+    ticks0=$(cpu_ticks "$SERVER_PID")
     read -r code secs < <(curl -s --max-time "$IMPORT_TIMEOUT" -o "$I/$mode.json" \
         -w '%{http_code} %{time_total}\n' -X POST \
         -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: text/csv' \
         --data-binary "@$I/ledger.csv" "$BASE/import/households?mode=$mode" || echo "000 0")
+    ticks1=$(cpu_ticks "$SERVER_PID")
     stop_rss_sampler
     rss=$(cat "$I/rss-$mode")
+    # The server's own CPU time (user + system) for the request: less
+    # sensitive than the wall time to other work on a shared machine.
+    cpu=$(awk -v a="$ticks0" -v b="$ticks1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
     issues=$(jq -r '.issues_total // .report.issues_total // "?"' "$I/$mode.json" 2>/dev/null || echo '?')
     created=$(jq -r '.created // 0' "$I/$mode.json" 2>/dev/null || echo 0)
     created_res=$(jq -r '.created_residents // 0' "$I/$mode.json" 2>/dev/null || echo 0)
     rate=$(awk -v r="$IMPORT_ROWS" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$IMPORT_ROWS" "$households" "$secs" \
-        "$rate" "$code" "$created" "$created_res" "$issues" "$rss" >>"$I/result.tsv"
-    log "import: $mode: HTTP $code in ${secs}s = $rate rows/s, issues $issues, max RSS $rss KiB"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$IMPORT_ROWS" "$households" \
+        "$secs" "$rate" "$code" "$created" "$created_res" "$issues" "$rss" "$cpu" "$load1" \
+        >>"$I/result.tsv"
+    log "import: $mode: HTTP $code in ${secs}s = $rate rows/s, issues $issues, max RSS $rss KiB, server CPU ${cpu}s, load $load1"
     if [ "$code" != 200 ] || [ "$issues" != 0 ]; then
         jq -c '.error // empty, (.issues // .report.issues // [])[:5]' "$I/$mode.json" >&2 || true
         die "the $mode import did not succeed cleanly"

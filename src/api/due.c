@@ -263,7 +263,7 @@ static lx_status compliance_generic(req *r, int is_node)
 {
     static const char *const known[] = {"from", "to", "date", NULL};
     int64_t id = req_id(r, 0), asof;
-    int from, to;
+    int from = 0, to = 0;
     due_set s;
     db *d = store_db();
     lx_status rc = req_query_only(r, known);

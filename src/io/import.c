@@ -6,10 +6,14 @@
 #include "store/registry.h"
 #include "store/store.h"
 #include "util/crypto.h"
+#include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/xalloc.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define REPORT_MAX_ISSUES 1000
 
@@ -33,67 +37,120 @@ static int64_t root_of(const principal *p)
     return p->node_path ? strtoll(p->node_path + 1, NULL, 10) : 0;
 }
 
-/* Resolve each row's place names to a node in the caller's scope. */
-static lx_status resolve_places(imp *m, db *d)
+/* Where a row's place names lead; the same for every row that names them. */
+typedef struct place_hit {
+    int64_t node;     /* the node; 0 if none; the root when no place is named */
+    const char *path; /* its path (ledger arena), once checked against the scope */
+    int bad;          /* -1 none; 0..2 the first place not found under the one before;
+                         3 the place is outside the caller's scope */
+} place_hit;
+
+static const char *const place_labels[3] = {"乡镇(街道)", "村(社区)", "组(网格)"};
+
+/* Walk the names of one row down from the root, each level looked up once
+ * per import (cache: the names so far -> node), then check the place itself
+ * against the caller's scope. */
+static lx_status find_place(imp *m, db *d, const ledger_row *row, strmap *levels,
+                            place_hit *hit)
 {
     ledger *lg = &m->lg;
     scope s = scope_for(m->who, RES_NODES);
-    strmap cache = STRMAP_INIT;
-    static const char *const labels[3] = {"乡镇(街道)", "村(社区)", "组(网格)"};
-    lx_status rc = LX_OK;
     /* The root itself is out of a township admin's scope, so townships are
      * looked up by parent id without a scope filter, then checked below. */
     scope any = s;
     any.kind = SCOPE_SUBTREE;
     any.path = "/";
+    strbuf key = STRBUF_INIT;
+    lx_status rc = LX_OK;
+    int64_t node = m->root, found = 0;
+    hit->node = 0;
+    hit->path = NULL;
+    hit->bad = -1;
+    for (int p = 0; p < 3 && *row->place[p]; p++) {
+        strbuf_adds(&key, row->place[p]);
+        strbuf_addch(&key, '\x1f');
+        if (strmap_get(levels, strbuf_str(&key), &found)) {
+            node = found;
+        } else {
+            rc = registry_child_node(d, p == 0 ? &any : &s, node, row->place[p], &node);
+            if (rc)
+                goto out;
+            strmap_add(levels, strbuf_str(&key), node, NULL);
+        }
+        if (!node) {
+            hit->bad = p;
+            goto out;
+        }
+    }
+    hit->node = node;
+    if (node == m->root)
+        goto out;
+    /* The place itself must be in the caller's scope. */
+    record *rec = NULL;
+    rc = registry_get(d, lg->a, record_resource(RES_NODES), &s, node, &rec);
+    if (rc == LX_ENOTFOUND) {
+        hit->bad = 3;
+        rc = LX_OK;
+    } else if (!rc) {
+        hit->path = rec->path;
+    }
+out:
+    strbuf_release(&key);
+    return rc;
+}
+
+/* Resolve each row's place names to a node in the caller's scope: the
+ * record's node_id and the row's path. A ledger names a few thousand places
+ * on hundreds of thousands of rows, so each distinct one is looked up once. */
+static lx_status resolve_places(imp *m, db *d)
+{
+    ledger *lg = &m->lg;
+    strmap levels = STRMAP_INIT, tuples = STRMAP_INIT;
+    place_hit *hits = NULL;
+    size_t nhits = 0, caphits = 0;
+    strbuf key = STRBUF_INIT;
+    lx_status rc = LX_OK;
+    int fn = record_field(record_resource(lg->kind == LEDGER_HOUSEHOLDS ? RES_HOUSEHOLDS
+                                                                          : RES_MEMBERS),
+                          "node_id");
     for (size_t i = 0; i < lg->nrows && !rc; i++) {
         ledger_row *row = &lg->rows[i];
-        int64_t node = m->root, found = 0;
-        char key[512];
-        size_t klen = 0;
-        for (int p = 0; p < 3 && !rc; p++) {
-            if (!*row->place[p])
-                break;
-            klen += (size_t)snprintf(key + klen, sizeof key - klen, "%s\x1f", row->place[p]);
-            if (klen >= sizeof key)
-                break;
-            if (strmap_get(&cache, key, &found)) {
-                node = found;
-            } else {
-                int64_t child = 0;
-                rc = registry_child_node(d, p == 0 ? &any : &s, node, row->place[p], &child);
-                if (rc)
-                    break;
-                strmap_add(&cache, key, child, NULL);
-                node = child;
-            }
-            if (!node) {
-                ledger_issue_add(lg, row, labels[p], row->place[p], "unknown_place",
-                                 "no such place under the one before it, in your scope");
-                break;
-            }
+        int64_t k = 0;
+        strbuf_reset(&key);
+        for (int p = 0; p < 3 && *row->place[p]; p++) {
+            strbuf_adds(&key, row->place[p]);
+            strbuf_addch(&key, '\x1f');
         }
-        if (!node || node == m->root)
-            continue;
-        /* The place itself must be in the caller's scope. */
-        record *rec = NULL;
-        lx_status g = registry_get(d, lg->a, record_resource(RES_NODES), &s, node, &rec);
-        if (g == LX_ENOTFOUND) {
-            ledger_issue_add(lg, row, labels[0], row->place[0], "unknown_place",
+        if (!strmap_get(&tuples, strbuf_str(&key), &k)) {
+            if (nhits == caphits) {
+                caphits = caphits ? caphits * 2 : 256;
+                hits = xrealloc(hits, caphits * sizeof *hits);
+            }
+            rc = find_place(m, d, row, &levels, &hits[nhits]);
+            if (rc)
+                break;
+            k = (int64_t)nhits++;
+            strmap_add(&tuples, strbuf_str(&key), k, NULL);
+        }
+        const place_hit *h = &hits[k];
+        if (h->bad >= 0 && h->bad < 3)
+            ledger_issue_add(lg, row, place_labels[h->bad], row->place[h->bad], "unknown_place",
+                             "no such place under the one before it, in your scope");
+        else if (h->bad == 3)
+            ledger_issue_add(lg, row, place_labels[0], row->place[0], "unknown_place",
                              "this place is outside your scope");
+        if (!h->path)
             continue;
-        }
-        if (g) {
-            rc = g;
-            break;
-        }
-        record *target = row->main;
-        int fn = record_field(record_resource(lg->kind == LEDGER_HOUSEHOLDS ? RES_HOUSEHOLDS
-                                                                              : RES_MEMBERS),
-                              "node_id");
-        target->v[fn] = (rval){1, 0, node, NULL};
+        /* The rows of a household share its record: its first row places it
+         * (a later row naming another place is an issue already). */
+        if (!row->main->v[fn].set)
+            row->main->v[fn] = (rval){1, 0, h->node, NULL};
+        row->path = h->path;
     }
-    strmap_release(&cache);
+    strbuf_release(&key);
+    strmap_release(&levels);
+    strmap_release(&tuples);
+    free(hits);
     return rc;
 }
 
@@ -104,18 +161,25 @@ static lx_status check_against_db(imp *m, db *d)
     lx_status rc = LX_OK;
     const resource *rr = record_resource(RES_RESIDENTS), *mr = record_resource(RES_MEMBERS);
     int fid = record_field(rr, "idno"), funit = record_field(mr, "unit_id");
+    if (lg->kind == LEDGER_HOUSEHOLDS) {
+        const char **idnos = xcalloc(lg->nrows + 1, sizeof *idnos);
+        int *found = xcalloc(lg->nrows + 1, sizeof *found);
+        for (size_t i = 0; i < lg->nrows; i++) {
+            const rval *v = &lg->rows[i].resident->v[fid];
+            idnos[i] = v->set && !v->null ? v->s : NULL;
+        }
+        rc = registry_residents_by_idno(d, idnos, lg->nrows, found);
+        for (size_t i = 0; i < lg->nrows && !rc; i++)
+            if (found[i])
+                ledger_issue_add(lg, &lg->rows[i], "身份证号", idnos[i], "duplicate_in_db",
+                                 "this ID number is already registered");
+        free(idnos);
+        free(found);
+        return rc;
+    }
     for (size_t i = 0; i < lg->nrows && !rc; i++) {
         ledger_row *row = &lg->rows[i];
-        if (lg->kind == LEDGER_HOUSEHOLDS) {
-            const rval *v = &row->resident->v[fid];
-            int64_t id = 0;
-            if (!v->set || v->null)
-                continue;
-            rc = registry_resident_by_idno(d, v->s, &id);
-            if (!rc && id)
-                ledger_issue_add(lg, row, "身份证号", v->s, "duplicate_in_db",
-                                 "this ID number is already registered");
-        } else if (*row->unit) {
+        if (*row->unit) {
             int64_t id = 0;
             rc = registry_unit_by_name(d, m->who->county_id, row->unit, &id);
             if (!rc && !id)
@@ -164,71 +228,102 @@ static lx_status row_failed(imp *m, ledger_row *row, lx_status rc)
     return rc;
 }
 
-static lx_status import_households(imp *m, db *d)
+/* A record is only written at a place resolved in the caller's scope. */
+static lx_status create_at(imp *m, reg_batch *b, const resource *r, ledger_row *row,
+                           record *rec, const char *path)
+{
+    lx_status rc = path && rec ? registry_batch_create(b, m->lg.a, r, rec, path, m->e)
+                        : lx_fail(m->e, LX_EINVAL, "", "the record has no place in the tree");
+    return rc ? row_failed(m, row, rc) : LX_OK;
+}
+
+/* Households in the order of their place (path), then file order: the
+ * records of one place land next to each other in the path indexes. */
+static const ledger_row *sort_rows;
+static int by_place(const void *x, const void *y)
+{
+    const ledger_row *a = &sort_rows[*(const size_t *)x], *b = &sort_rows[*(const size_t *)y];
+    int c = strcmp(a->path, b->path);
+    return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+static lx_status import_households(imp *m, reg_batch *b)
 {
     ledger *lg = &m->lg;
     const resource *hr = record_resource(RES_HOUSEHOLDS), *rr = record_resource(RES_RESIDENTS);
     int fhead = record_field(hr, "head_name"), fname = record_field(rr, "name"),
         frel = record_field(rr, "relation"), fhh = record_field(rr, "household_id");
     strmap groups = STRMAP_INIT;
-    size_t ngroups = 0;
-    int64_t *group_of = xcalloc(lg->nrows + 1, sizeof *group_of);
+    size_t ngroups = 0, ngood = 0;
+    size_t *group_of = xcalloc(lg->nrows + 1, sizeof *group_of);
     size_t *first_row = xcalloc(lg->nrows + 1, sizeof *first_row);
+    size_t *last_row = xcalloc(lg->nrows + 1, sizeof *last_row);
+    size_t *next_row = xcalloc(lg->nrows + 1, sizeof *next_row); /* in its household; 0 ends */
     char *group_bad = xcalloc(lg->nrows + 1, 1);
-    int64_t *group_id = xcalloc(lg->nrows + 1, sizeof *group_id);
+    size_t *order = xcalloc(lg->nrows + 1, sizeof *order);       /* good households' first rows */
     lx_status rc = LX_OK;
 
     for (size_t i = 0; i < lg->nrows; i++) {
         int64_t g = (int64_t)ngroups;
         if (strmap_add(&groups, lg->rows[i].hkey, g, &g))
             first_row[ngroups++] = i;
-        group_of[i] = g;
+        else
+            next_row[last_row[g]] = i;
+        last_row[g] = i;
+        group_of[i] = (size_t)g;
         if (lg->rows[i].bad)
             group_bad[g] = 1;
     }
-    /* Households first (head's name from the head row), then residents. */
-    for (size_t i = 0; i < lg->nrows && !rc; i++) {
+    /* The head's name from the head row. */
+    for (size_t i = 0; i < lg->nrows; i++) {
         ledger_row *row = &lg->rows[i];
-        int64_t g = group_of[i];
-        if (group_bad[g])
+        size_t g = group_of[i];
+        if (group_bad[g]) {
+            m->skipped++;
             continue;
+        }
         const rval *rel = &row->resident->v[frel];
         if (rel->set && !rel->null && rel->i == 0) {
             record *h = lg->rows[first_row[g]].main;
             h->v[fhead] = (rval){1, 0, 0, row->resident->v[fname].s};
         }
     }
-    for (size_t g = 0; g < ngroups && !rc; g++) {
-        if (group_bad[g])
-            continue;
-        ledger_row *row = &lg->rows[first_row[g]];
-        rc = registry_create(d, lg->a, hr, m->who, m->addr, row->main, REG_BATCH, m->e);
-        if (rc)
-            rc = row_failed(m, row, rc);
-        group_id[g] = row->main->id;
+    for (size_t g = 0; g < ngroups; g++)
+        if (!group_bad[g] && lg->rows[first_row[g]].path)
+            order[ngood++] = first_row[g];
+        else if (!group_bad[g])
+            rc = create_at(m, b, hr, &lg->rows[first_row[g]], NULL, NULL); /* no place: fails */
+    sort_rows = lg->rows;
+    qsort(order, ngood, sizeof *order, by_place);
+    /* Households first, then their residents under them (their path and id,
+     * no lookup). */
+    for (size_t k = 0; k < ngood && !rc; k++) {
+        ledger_row *row = &lg->rows[order[k]];
+        rc = create_at(m, b, hr, row, row->main, row->path);
         m->created_main++;
     }
-    for (size_t i = 0; i < lg->nrows && !rc; i++) {
-        ledger_row *row = &lg->rows[i];
-        if (group_bad[group_of[i]]) {
-            m->skipped++;
-            continue;
+    for (size_t k = 0; k < ngood && !rc; k++) {
+        const record *h = lg->rows[order[k]].main;
+        for (size_t i = order[k]; !rc; i = next_row[i]) {
+            ledger_row *row = &lg->rows[i];
+            row->resident->v[fhh] = (rval){1, 0, h->id, NULL};
+            rc = create_at(m, b, rr, row, row->resident, h->path);
+            m->created_res++;
+            if (!next_row[i])
+                break;
         }
-        row->resident->v[fhh] = (rval){1, 0, group_id[group_of[i]], NULL};
-        rc = registry_create(d, lg->a, rr, m->who, m->addr, row->resident, REG_BATCH, m->e);
-        if (rc)
-            rc = row_failed(m, row, rc);
-        m->created_res++;
     }
     strmap_release(&groups);
     free(group_of);
     free(first_row);
+    free(last_row);
+    free(next_row);
     free(group_bad);
-    free(group_id);
+    free(order);
     return rc;
 }
 
-static lx_status import_members(imp *m, db *d)
+static lx_status import_members(imp *m, reg_batch *b)
 {
     ledger *lg = &m->lg;
     lx_status rc = LX_OK;
@@ -238,19 +333,18 @@ static lx_status import_members(imp *m, db *d)
             m->skipped++;
             continue;
         }
-        rc = registry_create(d, lg->a, record_resource(RES_MEMBERS), m->who, m->addr, row->main,
-                             REG_BATCH, m->e);
-        if (rc)
-            rc = row_failed(m, row, rc);
+        rc = create_at(m, b, record_resource(RES_MEMBERS), row, row->main, row->path);
         m->created_main++;
     }
     return rc;
 }
 
-static lx_status import_txn(void *arg, db *d)
+/* Write the good records and the one audit record of the import. */
+static lx_status import_write(imp *m, db *d)
 {
-    imp *m = arg;
-    lx_status rc = m->lg.kind == LEDGER_HOUSEHOLDS ? import_households(m, d) : import_members(m, d);
+    reg_batch *b = registry_batch_new(d, m->who);
+    lx_status rc = m->lg.kind == LEDGER_HOUSEHOLDS ? import_households(m, b) : import_members(m, b);
+    registry_batch_free(b);
     if (rc)
         return rc;
     json_t *dj = json_pack("{s:I,s:I,s:I,s:I,s:s}", "rows", (json_int_t)m->lg.nrows, "created",
@@ -306,23 +400,41 @@ lx_status import_ledger(const principal *p, const char *addr, ledger_kind kind, 
         ledger_release(&m.lg);
         return lx_fail(e, rc == LX_ETOOBIG ? LX_ETOOBIG : LX_EINVAL, "file", "%s", err);
     }
+    /* One transaction: the checks and the writes see the same database (a
+     * dry run reads in one snapshot; anything else holds the write lock
+     * from the first check, so no duplicate can slip in between). */
+    int writing = mode != IMPORT_DRY_RUN;
+    rc = writing ? db_begin(d) : db_begin_read(d);
+    if (rc)
+        goto out;
+    if (writing)
+        db_large_txn(d, 1);
     rc = resolve_places(&m, d);
     if (!rc)
         rc = check_against_db(&m, d);
+    if (!rc && mode == IMPORT_COMMIT && m.lg.nissues)
+        *refused = 1; /* nothing is written */
+    else if (!rc && writing)
+        rc = import_write(&m, d);
+    if (!rc && writing && !*refused)
+        rc = db_commit(d); /* rolls back itself if it fails */
+    else
+        db_rollback(d);
+    if (writing)
+        db_large_txn(d, 0);
     if (rc)
         goto out;
-    if (mode == IMPORT_COMMIT && m.lg.nissues) {
-        *refused = 1;
-    } else if (mode != IMPORT_DRY_RUN) {
-        rc = store_txn(import_txn, &m);
-        if (rc)
-            goto out;
-        if (m.created_main + m.created_res > 10000)
-            db_analyze(d); /* a large import changes the planner's picture */
-    }
+    if (m.created_main + m.created_res > 10000)
+        db_analyze(d); /* a large import changes the planner's picture */
     *out = report(&m, mode_names[mode]);
 out:
     ledger_release(&m.lg);
+#ifdef __GLIBC__
+    /* A ledger is hundreds of MB parsed, freed in this thread's malloc arena;
+     * the next import may run on another thread (another arena). Give it
+     * back to the system rather than keep it per thread. */
+    malloc_trim(0);
+#endif
     return rc;
 }
 

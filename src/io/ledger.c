@@ -90,6 +90,10 @@ typedef struct rd {
     char *err;               /* its message */
     size_t errlen;
     strmap dup;              /* ID numbers or phones seen -> line */
+    strmap households;       /* household number -> index of its first row */
+    strmap names;            /* place names, each kept once: name -> its copy */
+    int hkey_col;            /* file column of the household number, or -1 */
+    record *scratch;         /* a later row's household cells, to compare */
 } rd;
 
 static const char *trim_copy(arena *a, const char *s)
@@ -100,6 +104,28 @@ static const char *trim_copy(arena *a, const char *s)
     while (n && s[n - 1] == ' ')
         n--;
     return arena_strndup(a, s, n);
+}
+
+/* A place name, trimmed, kept once per ledger: a county's ledger names a few
+ * thousand places on hundreds of thousands of rows. */
+static const char *place_copy(rd *s, const char *cell)
+{
+    char buf[256];
+    int64_t k = 0;
+    while (*cell == ' ')
+        cell++;
+    size_t n = strlen(cell);
+    while (n && cell[n - 1] == ' ')
+        n--;
+    if (n >= sizeof buf)
+        return arena_strndup(s->lg->a, cell, n);
+    memcpy(buf, cell, n);
+    buf[n] = '\0';
+    if (strmap_get(&s->names, buf, &k))
+        return (const char *)(intptr_t)k;
+    const char *copy = arena_strndup(s->lg->a, buf, n);
+    strmap_add(&s->names, buf, (int64_t)(intptr_t)copy, NULL);
+    return copy;
 }
 
 static int header_matches(const col *c, const char *h)
@@ -117,12 +143,15 @@ static int read_header(rd *s, const char *const *cells, size_t n)
     ledger *lg = s->lg;
     int seen[32] = {0};
     s->nmap = n < 64 ? n : 64;
+    s->hkey_col = -1;
     for (size_t i = 0; i < s->nmap; i++) {
         s->map[i] = -1;
         for (size_t k = 0; k < s->ncols; k++)
             if (header_matches(&s->cols[k], cells[i]) && !seen[k]) {
                 s->map[i] = (int)k;
                 seen[k] = 1;
+                if (s->cols[k].role == C_HKEY)
+                    s->hkey_col = (int)i;
                 break;
             }
         if (s->map[i] < 0 && cells[i][0] && lg->nignored < 16)
@@ -169,19 +198,27 @@ void ledger_issue_add(ledger *lg, ledger_row *row, const char *column, const cha
         row->bad = 1;
 }
 
-/* Compare the household values of row against the household's first row. */
-static void check_same_household(ledger *lg, ledger_row *first, ledger_row *row)
+/* Compare the places of row against the household's first row. */
+static int check_same_places(ledger *lg, ledger_row *first, ledger_row *row)
 {
-    const resource *hr = record_resource(RES_HOUSEHOLDS);
     for (int p = 0; p < 3; p++)
         if (strcmp(first->place[p], row->place[p])) {
             ledger_issue_add(lg, row, kinds[lg->kind].cols[1 + p].label, row->place[p],
                              "inconsistent_household",
                              "rows of one household name different places");
-            return;
+            return 1;
         }
+    return 0;
+}
+
+/* Compare the household cells of a later row (parsed into `cells`) against
+ * the household as its first row gives it. */
+static void check_same_values(ledger *lg, const record *first, const record *cells,
+                              ledger_row *row)
+{
+    const resource *hr = record_resource(RES_HOUSEHOLDS);
     for (int i = 0; i < hr->nfields; i++) {
-        const rval *a = &first->main->v[i], *b = &row->main->v[i];
+        const rval *a = &first->v[i], *b = &cells->v[i];
         if (!b->set || b->null)
             continue; /* later rows may leave household cells empty */
         int same = a->set && !a->null &&
@@ -216,12 +253,31 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         lg->rows = xrealloc(lg->rows, lg->caprows * sizeof *lg->rows);
     }
     ledger_row *row = &lg->rows[lg->nrows++];
+    record *hcells = NULL; /* where this row's household cells go */
     memset(row, 0, sizeof *row);
     row->line = line;
     row->place[0] = row->place[1] = row->place[2] = "";
     row->hkey = row->unit = "";
     if (lg->kind == LEDGER_HOUSEHOLDS) {
-        row->main = record_new(lg->a, record_resource(RES_HOUSEHOLDS));
+        /* One household record, from its first row; a later row's household
+         * cells are only compared with it. */
+        const char *hk = s->hkey_col >= 0 && (size_t)s->hkey_col < ncells ? cells[s->hkey_col] : "";
+        int64_t first = -1;
+        row->hkey = trim_copy(lg->a, hk);
+        if (!*row->hkey)
+            ledger_issue_add(lg, row, "户编号", hk, "required",
+                             "the household number is empty");
+        if (*row->hkey && !strmap_add(&s->households, row->hkey, (int64_t)(lg->nrows - 1), &first)) {
+            ledger_row *fr = &lg->rows[first];
+            row->hkey = fr->hkey;
+            row->main = fr->main;
+            if (!s->scratch)
+                s->scratch = record_new(lg->a, record_resource(RES_HOUSEHOLDS));
+            memset(s->scratch->v, 0, sizeof(rval) * (size_t)record_resource(RES_HOUSEHOLDS)->nfields);
+            hcells = s->scratch;
+        } else {
+            row->main = hcells = record_new(lg->a, record_resource(RES_HOUSEHOLDS));
+        }
         row->resident = record_new(lg->a, record_resource(RES_RESIDENTS));
     } else {
         row->main = record_new(lg->a, record_resource(RES_MEMBERS));
@@ -233,14 +289,11 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         const char *cell = i < ncells ? cells[i] : "";
         switch (c->role) {
         case C_HKEY:
-            row->hkey = trim_copy(lg->a, cell);
-            if (!*row->hkey)
-                ledger_issue_add(lg, row, c->label, cell, "required", "the household number is empty");
-            break;
+            break; /* read above */
         case C_TOWN:
         case C_VILLAGE:
         case C_GROUP:
-            row->place[c->role - C_TOWN] = trim_copy(lg->a, cell);
+            row->place[c->role - C_TOWN] = place_copy(s, cell);
             /* Households are checked as a whole (check_households): their
              * later rows may leave the place blank, as merged cells do. */
             if (c->required && !*row->place[c->role - C_TOWN] && lg->kind != LEDGER_HOUSEHOLDS)
@@ -252,7 +305,8 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         case C_FIELD: {
             const resource *r = record_resource(c->res);
             int fi = record_field(r, c->field);
-            record *rec = c->res == RES_RESIDENTS ? row->resident : row->main;
+            record *rec = c->res == RES_RESIDENTS ? row->resident
+                          : c->res == RES_HOUSEHOLDS ? hcells : row->main;
             const field *f = &r->fields[fi];
             /* A household's own cells may be left empty on its later rows: an
              * empty cell there is not a value (and on the first row it takes
@@ -275,6 +329,8 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         }
         }
     }
+    if (hcells && hcells != row->main)
+        check_same_values(lg, row->main, hcells, row);
     /* Duplicates within the file. */
     const char *dupfield = lg->kind == LEDGER_HOUSEHOLDS ? "idno" : "phone";
     record *drec = lg->kind == LEDGER_HOUSEHOLDS ? row->resident : row->main;
@@ -323,7 +379,7 @@ static void check_households(rd *s)
             for (int p = 0; p < 3; p++)
                 row->place[p] = lg->rows[fi].place[p];
         } else {
-            check_same_household(lg, &lg->rows[fi], row);
+            check_same_places(lg, &lg->rows[fi], row);
         }
         const rval *rel = &row->resident->v[frel];
         if (rel->set && !rel->null && rel->i == 0) {
@@ -370,6 +426,8 @@ lx_status ledger_read(ledger *lg, ledger_kind kind, const void *data, size_t len
     if (!rc && kind == LEDGER_HOUSEHOLDS)
         check_households(&s);
     strmap_release(&s.dup);
+    strmap_release(&s.households);
+    strmap_release(&s.names);
     return rc;
 }
 

@@ -26,8 +26,10 @@ typedef struct ledger_row {
     const char *place[3]; /* township, village, group names ("" when not given) */
     const char *hkey;     /* households: the household number in the file */
     const char *unit;     /* members: the unit's name ("" when none) */
-    record *main;         /* households: the household; members: the member */
+    record *main;         /* households: the household (one record shared by its rows,
+                             with the values of its first row); members: the member */
     record *resident;     /* households: the resident on this row */
+    const char *path;     /* the path of its place once the importer resolved it, else NULL */
     int bad;              /* some cell of this row has an issue */
 } ledger_row;
 

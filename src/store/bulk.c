@@ -45,71 +45,6 @@ static const char sql_resident[] =
     " name_key, gender, birth_date, idno_enc, idno_h, phone_enc, phone_h, relation)"
     " VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-/* ---- search keys, cached: a county has a million names but only tens of
- * thousands of different ones, and zh_key goes through OpenCC ---- */
-
-typedef struct kc_entry {
-    char *text; /* the name (owned) */
-    char *key;  /* zh_key(text) (owned) */
-    uint64_t h; /* hash of text */
-} kc_entry;
-
-typedef struct keycache {
-    kc_entry *e; /* open addressing, linear probing */
-    size_t cap;  /* slots, a power of two */
-    size_t n;    /* slots used */
-} keycache;
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
-static void kc_grow(keycache *c)
-{
-    size_t cap = c->cap ? c->cap * 2 : 4096;
-    kc_entry *e = xcalloc(cap, sizeof *e);
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->e[i].text)
-            continue;
-        size_t j = c->e[i].h & (cap - 1);
-        while (e[j].text)
-            j = (j + 1) & (cap - 1);
-        e[j] = c->e[i];
-    }
-    free(c->e);
-    c->e = e;
-    c->cap = cap;
-}
-
-/* The search key of text, borrowed until kc_release. */
-static const char *kc_key(keycache *c, const char *text)
-{
-    uint64_t h = fnv1a(text);
-    size_t j;
-    if (2 * (c->n + 1) > c->cap)
-        kc_grow(c);
-    for (j = h & (c->cap - 1); c->e[j].text; j = (j + 1) & (c->cap - 1))
-        if (c->e[j].h == h && !strcmp(c->e[j].text, text))
-            return c->e[j].key;
-    c->e[j] = (kc_entry){xstrdup(text), zh_key(text), h};
-    c->n++;
-    return c->e[j].key;
-}
-
-static void kc_release(keycache *c)
-{
-    for (size_t i = 0; i < c->cap; i++) {
-        free(c->e[i].text);
-        free(c->e[i].key);
-    }
-    free(c->e);
-    memset(c, 0, sizeof *c);
-}
-
 /* ---- demo ids to database ids ---- */
 
 typedef struct idmap {
@@ -164,7 +99,7 @@ typedef struct loader {
     int64_t hh_demo;          /* demo id of the household being written */
     int64_t hh_id;            /* its row id */
     const char *hh_path;      /* its path (borrowed from nodes) */
-    keycache keys;            /* search keys */
+    zh_cache keys;            /* search keys (OpenCC once per distinct name) */
     bulk_stats st;            /* counts */
 } loader;
 
@@ -269,7 +204,7 @@ static lx_status on_node(void *ctx, const demo_node *n)
     db_bind_int(st, 6, n->level);
     db_bind_text(st, 7, vocab_code(&vocab_node_kind, n->kind));
     db_bind_text(st, 8, n->name);
-    db_bind_text(st, 9, kc_key(&L->keys, n->name));
+    db_bind_text(st, 9, zh_cache_key(&L->keys, n->name));
     db_bind_text(st, 10, n->code);
     rc = insert_returning(st, &id);
     if (rc)
@@ -307,7 +242,7 @@ static lx_status on_unit(void *ctx, const demo_unit *u)
     bind_common(L, st, path);
     db_bind_int(st, 5, node);
     db_bind_text(st, 6, u->name);
-    db_bind_text(st, 7, kc_key(&L->keys, u->name));
+    db_bind_text(st, 7, zh_cache_key(&L->keys, u->name));
     db_bind_text(st, 8, vocab_code(&vocab_unit_kind, u->kind));
     rc = insert_returning(st, &id);
     if (!rc) {
@@ -334,7 +269,7 @@ static lx_status on_org(void *ctx, const demo_org *o)
     db_bind_text(st, 7, vocab_code(&vocab_org_kind, o->kind));
     db_bind_text(st, 8, o->basis >= 0 ? vocab_code(&vocab_org_basis, o->basis) : NULL);
     db_bind_text(st, 9, o->name);
-    db_bind_text(st, 10, kc_key(&L->keys, o->name));
+    db_bind_text(st, 10, zh_cache_key(&L->keys, o->name));
     rc = insert_returning(st, &id);
     if (!rc) {
         idmap_put(&L->orgs, o->id, id, NULL);
@@ -359,7 +294,7 @@ static lx_status on_member(void *ctx, const demo_member *m)
     bind_ref(st, 6, idmap_get(&L->units, m->unit_id));
     bind_ref(st, 7, idmap_get(&L->orgs, m->org_id));
     db_bind_text(st, 8, m->name);
-    db_bind_text(st, 9, kc_key(&L->keys, m->name));
+    db_bind_text(st, 9, zh_cache_key(&L->keys, m->name));
     db_bind_text(st, 10, vocab_code(&vocab_gender, m->gender));
     bind_pii(st, 11, "phone", m->phone);
     db_bind_text(st, 13, vocab_code(&vocab_rank, m->rank));
@@ -405,7 +340,7 @@ static lx_status on_household(void *ctx, const demo_household *h)
     db_bind_int(st, 5, node);
     bind_pii(st, 6, "addr", h->address);
     db_bind_text(st, 8, h->head_name);
-    db_bind_text(st, 9, kc_key(&L->keys, h->head_name));
+    db_bind_text(st, 9, zh_cache_key(&L->keys, h->head_name));
     db_bind_text(st, 10, vocab_code(&vocab_difficulty, h->difficulty));
     db_bind_int(st, 11, h->tags);
     db_bind_int(st, 12, h->needs);
@@ -433,7 +368,7 @@ static lx_status on_resident(void *ctx, const demo_resident *r)
     bind_common(L, st, L->hh_path);
     db_bind_int(st, 5, L->hh_id);
     db_bind_text(st, 6, r->name);
-    db_bind_text(st, 7, kc_key(&L->keys, r->name));
+    db_bind_text(st, 7, zh_cache_key(&L->keys, r->name));
     db_bind_text(st, 8, vocab_code(&vocab_gender, r->gender));
     db_bind_text(st, 9, r->birth_date);
     bind_pii(st, 10, "idno", r->idno);
@@ -554,6 +489,6 @@ out:
     idmap_release(&L.nodes);
     idmap_release(&L.units);
     idmap_release(&L.orgs);
-    kc_release(&L.keys);
+    zh_cache_release(&L.keys);
     return rc;
 }

@@ -64,6 +64,21 @@ void db_rollback(db *d); /* harmless when no transaction is open */
 /* 1 while a transaction is open on d (0 after the engine rolled one back by itself). */
 int db_txn_open(db *d);
 
+/* Hint that the open write transaction writes many rows (an import): with
+ * `on` the backend may keep more of the database in memory until it is
+ * called again without (SQLite: a larger page cache, so that changed pages
+ * are not spilled to the WAL in the middle of the transaction; memory above
+ * the usual cache is handed back when turned off). */
+lx_status db_large_txn(db *d, int on);
+
+/* Reserve n (>= 1) new ids of `table` (a registry table with an `id` key)
+ * for rows the caller inserts with explicit ids, *first .. *first + n - 1,
+ * inside a write transaction. Inserting many rows this way needs no
+ * `RETURNING id`, which costs SQLite a statement journal per row. (SQLite:
+ * the largest id + 1, as SQLite itself assigns them, while the write lock is
+ * held; a backend with sequences advances the table's sequence.) */
+lx_status db_next_ids(db *d, const char *table, int64_t n, int64_t *first);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db *d);
 

@@ -5,10 +5,17 @@
 #include "util/xalloc.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#define LX_STR_(x) #x
+#define LX_STR(x) LX_STR_(x)
 #define STMT_CACHE 128
+/* Page cache of a connection, KiB: the usual one, and during a large write
+ * transaction (db_large_txn). */
+#define CACHE_KIB 8000
+#define LARGE_TXN_CACHE_KIB 65536
 
 struct db_stmt {
     sqlite3_stmt *st; /* the prepared statement */
@@ -62,7 +69,7 @@ lx_status db_open(const char *path, int create, db **out)
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA temp_store=MEMORY;"
-                    "PRAGMA cache_size=-8000;");
+                    "PRAGMA cache_size=-" LX_STR(CACHE_KIB) ";");
     if (rc)
         goto out;
     *out = d;
@@ -253,6 +260,38 @@ void db_rollback(db *d)
 int db_txn_open(db *d)
 {
     return !sqlite3_get_autocommit(d->h);
+}
+
+lx_status db_large_txn(db *d, int on)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", on ? LARGE_TXN_CACHE_KIB : CACHE_KIB);
+    lx_status rc = db_exec(d, sql);
+    if (!on)
+        sqlite3_db_release_memory(d->h);
+    return rc;
+}
+
+lx_status db_next_ids(db *d, const char *table, int64_t n, int64_t *first)
+{
+    char sql[96];
+    db_stmt *st = NULL;
+    int row = 0;
+    (void)n; /* ids above the largest are free while we hold the write lock */
+    *first = 0;
+    if (!d->in_txn || sqlite3_get_autocommit(d->h))
+        BUG("db_next_ids outside a write transaction");
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+    lx_status rc = db_prepare(d, sql, &st);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row);
+    if (!rc && row)
+        *first = db_col_int(st, 0) + 1;
+    else if (!rc)
+        rc = LX_EIO;
+    db_done(st);
+    return rc;
 }
 
 int64_t db_changes(db *d)

@@ -73,19 +73,24 @@ void qb_null(qb *q)
     slot(q, 3);
 }
 
+void qb_bind(const qb *q, db_stmt *st)
+{
+    for (int i = 0; i < q->n; i++) {
+        switch (q->p[i].type) {
+        case 0: db_bind_int(st, i + 1, q->p[i].i); break;
+        case 1: db_bind_text(st, i + 1, q->p[i].p); break;
+        case 2: db_bind_blob(st, i + 1, q->p[i].p, q->p[i].len); break;
+        default: db_bind_null(st, i + 1); break;
+        }
+    }
+}
+
 lx_status qb_prepare(qb *q, db *d, db_stmt **out)
 {
     lx_status rc = db_prepare(d, strbuf_str(&q->sql), out);
     if (rc)
         return rc;
-    for (int i = 0; i < q->n; i++) {
-        switch (q->p[i].type) {
-        case 0: db_bind_int(*out, i + 1, q->p[i].i); break;
-        case 1: db_bind_text(*out, i + 1, q->p[i].p); break;
-        case 2: db_bind_blob(*out, i + 1, q->p[i].p, q->p[i].len); break;
-        default: db_bind_null(*out, i + 1); break;
-        }
-    }
+    qb_bind(q, *out);
     return LX_OK;
 }
 

@@ -38,6 +38,9 @@ void qb_null(qb *q);
 
 /* Prepare the built query on d and bind its parameters. */
 lx_status qb_prepare(qb *q, db *d, db_stmt **out);
+/* Bind the parameters of q (its SQL text is not used) to st, a statement
+ * prepared earlier from the same text: for running one statement many times. */
+void qb_bind(const qb *q, db_stmt *st);
 
 /* The one place where a data scope becomes SQL: appends " AND ..." limiting
  * rows of resource `r` (table alias `t`, e.g. "h") to the county and scope. */

@@ -486,7 +486,7 @@ static lx_status check_resident(const resource *r, record *rec, arena *a, lx_err
 
 /* Bind value v of field f at the next parameters of q, as the store keeps it:
  * personal values as sealed text plus lookup hash, search keys alongside. */
-static void bind_value(qb *q, const resource *r, const field *f, const rval *v)
+static void bind_value(qb *q, const resource *r, const field *f, const rval *v, zh_cache *keys)
 {
     char kind[16];
     if (is_pii(f->type)) {
@@ -512,7 +512,9 @@ static void bind_value(qb *q, const resource *r, const field *f, const rval *v)
         qb_int(q, v->i);
     else
         qb_text(q, v->s);
-    if (f->key_col) {
+    if (f->key_col && keys) {
+        qb_text(q, zh_cache_key(keys, v->null ? "" : v->s));
+    } else if (f->key_col) {
         char *key = zh_key(v->null ? "" : v->s);
         qb_text_copy(q, key);
         free(key);
@@ -606,13 +608,56 @@ static lx_status map_conflict(const resource *r, lx_status rc, lx_error *e)
     return lx_fail(e, LX_ECONFLICT, "", "the change conflicts with an existing record");
 }
 
+/* The INSERT of a new record of r with the values set in rec: the common
+ * columns (the id first when the caller gives it), then each set field
+ * (personal ones as sealed value and hash, names with their search key),
+ * returning the new id unless given. The text depends only on which fields
+ * are set. */
+static void insert_sql(strbuf *sql, const resource *r, const record *rec, int with_id)
+{
+    int nparams = 4 + with_id;
+    strbuf_addf(sql, "INSERT INTO %s (%scounty_id, path, active, created_at, updated_at", r->table,
+                with_id ? "id, " : "");
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        if (!rec->v[i].set)
+            continue;
+        if (is_pii(f->type))
+            strbuf_addf(sql, ", %s_enc, %s_h", f->name, f->name);
+        else
+            strbuf_addf(sql, ", %s", f->name);
+        if (f->key_col)
+            strbuf_addf(sql, ", %s", f->key_col);
+        nparams += is_pii(f->type) ? 2 : 1 + (f->key_col != NULL);
+    }
+    strbuf_adds(sql, with_id ? ") VALUES (?, ?, ?, 1, ?, ?" : ") VALUES (?, ?, 1, ?, ?");
+    for (int i = 4 + with_id; i < nparams; i++)
+        strbuf_adds(sql, ", ?");
+    strbuf_adds(sql, with_id ? ")" : ") RETURNING id");
+}
+
+/* The parameters of insert_sql, in its order (id > 0: given). */
+static void insert_params(qb *q, const resource *r, int64_t id, int64_t county_id,
+                          const char *path, int64_t now, const record *rec, zh_cache *keys)
+{
+    if (id > 0)
+        qb_int(q, id);
+    qb_int(q, county_id);
+    qb_text(q, path);
+    qb_int(q, now);
+    qb_int(q, now);
+    for (int i = 0; i < r->nfields; i++)
+        if (rec->v[i].set)
+            bind_value(q, r, &r->fields[i], &rec->v[i], keys);
+}
+
 lx_status registry_create(db *d, arena *a, const resource *r, const principal *p,
                           const char *addr, record *rec, unsigned flags, lx_error *e)
 {
     qb q;
     db_stmt *st = NULL;
     target place = {NULL, 0};
-    int row = 0, nvals = 0, level = 0;
+    int row = 0, level = 0;
     int64_t now = lx_now();
     lx_status rc = LX_OK;
 
@@ -651,33 +696,8 @@ lx_status registry_create(db *d, arena *a, const resource *r, const principal *p
         goto out;
     }
 
-    strbuf_addf(&q.sql, "INSERT INTO %s (county_id, path, active, created_at, updated_at", r->table);
-    for (int i = 0; i < r->nfields; i++) {
-        const field *f = &r->fields[i];
-        if (!rec->v[i].set)
-            continue;
-        if (is_pii(f->type))
-            strbuf_addf(&q.sql, ", %s_enc, %s_h", f->name, f->name);
-        else
-            strbuf_addf(&q.sql, ", %s", f->name);
-        if (f->key_col)
-            strbuf_addf(&q.sql, ", %s", f->key_col);
-    }
-    qb_sql(&q, ") VALUES (?, ?, 1, ?, ?");
-    qb_int(&q, p->county_id);
-    qb_text(&q, place.path);
-    qb_int(&q, now);
-    qb_int(&q, now);
-    for (int i = 0; i < r->nfields; i++) {
-        const field *f = &r->fields[i];
-        if (!rec->v[i].set)
-            continue;
-        int before = q.n;
-        bind_value(&q, r, f, &rec->v[i]);
-        for (nvals = before; nvals < q.n; nvals++)
-            qb_sql(&q, ", ?");
-    }
-    qb_sql(&q, ") RETURNING id");
+    insert_sql(&q.sql, r, rec, 0);
+    insert_params(&q, r, 0, p->county_id, place.path, now, rec, NULL);
     rc = qb_prepare(&q, d, &st);
     if (!rc)
         rc = db_step(st, &row);
@@ -707,6 +727,105 @@ lx_status registry_create(db *d, arena *a, const resource *r, const principal *p
     rec->created_at = rec->updated_at = now;
     if (!(flags & REG_BATCH))
         rc = audit_change(d, r, p, addr, "create", rec->id, NULL, rec, NULL);
+out:
+    qb_release(&q);
+    return rc;
+}
+
+/* ---- many new records in one transaction ---- */
+
+#define BATCH_SHAPES 8   /* INSERT statements held by a batch */
+#define BATCH_IDS 4096    /* ids reserved at a time */
+
+struct reg_batch {
+    db *d;                  /* the connection, inside the caller's transaction */
+    int64_t county_id;      /* the actor's county */
+    int64_t now;            /* created_at and updated_at of every record */
+    zh_cache keys;          /* search keys by name */
+    int64_t next_id[RES__COUNT]; /* the next reserved id of each registry; 0: none yet */
+    int64_t last_id[RES__COUNT]; /* the last one reserved */
+    struct {
+        const resource *r;  /* the registry */
+        uint64_t set;       /* which fields are set (bit i: field i) */
+        db_stmt *st;        /* its INSERT, held until registry_batch_free */
+    } shape[BATCH_SHAPES];
+    int nshapes;            /* slots used */
+};
+
+reg_batch *registry_batch_new(db *d, const principal *p)
+{
+    reg_batch *b = xcalloc(1, sizeof *b);
+    b->d = d;
+    b->county_id = p->county_id;
+    b->now = lx_now();
+    return b;
+}
+
+void registry_batch_free(reg_batch *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i < b->nshapes; i++)
+        db_done(b->shape[i].st);
+    zh_cache_release(&b->keys);
+    free(b);
+}
+
+lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, record *rec,
+                                const char *path, lx_error *e)
+{
+    qb q;
+    db_stmt *st = NULL;
+    uint64_t set = 0;
+    int held = 0;
+    lx_status rc = LX_OK;
+
+    if (r->kind == RES_NODES || r->nfields > 64)
+        BUG("registry_batch_create: nodes are created one by one");
+    if (r->kind == RES_RESIDENTS && (rc = check_resident(r, rec, a, e)))
+        return rc;
+    for (int i = 0; i < r->nfields; i++)
+        if (rec->v[i].set)
+            set |= (uint64_t)1 << i;
+    qb_init(&q);
+    for (int i = 0; i < b->nshapes && !st; i++)
+        if (b->shape[i].r == r && b->shape[i].set == set) {
+            st = b->shape[i].st;
+            held = 1;
+        }
+    if (!st) {
+        insert_sql(&q.sql, r, rec, 1);
+        rc = db_prepare(b->d, strbuf_str(&q.sql), &st);
+        if (rc)
+            goto out;
+        if (b->nshapes < BATCH_SHAPES) {
+            b->shape[b->nshapes].r = r;
+            b->shape[b->nshapes].set = set;
+            b->shape[b->nshapes++].st = st;
+            held = 1;
+        }
+    }
+    if (!b->next_id[r->kind] || b->next_id[r->kind] > b->last_id[r->kind]) {
+        rc = db_next_ids(b->d, r->table, BATCH_IDS, &b->next_id[r->kind]);
+        if (rc)
+            goto out;
+        b->last_id[r->kind] = b->next_id[r->kind] + BATCH_IDS - 1;
+    }
+    rec->id = b->next_id[r->kind]++;
+    insert_params(&q, r, rec->id, b->county_id, path, b->now, rec, &b->keys);
+    qb_bind(&q, st);
+    rc = db_run(st);
+    if (held)
+        db_reset(st);
+    else
+        db_done(st);
+    if (rc) {
+        rc = map_conflict(r, rc, e);
+        goto out;
+    }
+    rec->path = path;
+    rec->active = 1;
+    rec->created_at = rec->updated_at = b->now;
 out:
     qb_release(&q);
     return rc;
@@ -802,7 +921,7 @@ lx_status registry_update(db *d, arena *a, const resource *r, const principal *p
             strbuf_addf(&q.sql, ", %s = ?", f->name);
         if (f->key_col)
             strbuf_addf(&q.sql, ", %s = ?", f->key_col);
-        bind_value(&q, r, f, &now_rec->v[i]);
+        bind_value(&q, r, f, &now_rec->v[i], NULL);
     }
     if (new_path) {
         qb_sql(&q, ", path = ?");
@@ -916,7 +1035,10 @@ lx_status registry_child_node(db *d, const scope *s, int64_t parent_id, const ch
     lx_status rc;
     *id = 0;
     qb_init(&q);
-    qb_sql(&q, "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND t.name_key = ? AND t.active = 1");
+    /* Driven by the parent (a few dozen children at most): the name key is
+     * a filter, since a name such as 一组 recurs under hundreds of villages. */
+    qb_sql(&q, "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND (t.name_key || '') = ?"
+               " AND t.active = 1");
     qb_int(&q, parent_id);
     qb_text(&q, key);
     qb_scope(&q, s, RES_NODES, "t");
@@ -952,20 +1074,41 @@ lx_status registry_unit_by_name(db *d, int64_t county_id, const char *name, int6
     return rc;
 }
 
-lx_status registry_resident_by_idno(db *d, const char *idno, int64_t *id)
+typedef struct idno_probe {
+    unsigned char h[PII_HASH_LEN]; /* keyed hash of the ID number */
+    size_t i;                      /* its index in the caller's array */
+} idno_probe;
+
+static int by_hash(const void *a, const void *b)
 {
+    return memcmp(((const idno_probe *)a)->h, ((const idno_probe *)b)->h, PII_HASH_LEN);
+}
+
+lx_status registry_residents_by_idno(db *d, const char *const *idnos, size_t n, int *found)
+{
+    idno_probe *pr = xcalloc(n + 1, sizeof *pr);
+    size_t np = 0;
     db_stmt *st = NULL;
-    int row = 0;
-    unsigned char h[PII_HASH_LEN];
-    lx_status rc = db_prepare(d, "SELECT id FROM residents WHERE idno_h = ?", &st);
-    *id = 0;
-    pii_hash("idno", idno, h);
-    if (!rc) {
-        db_bind_blob(st, 1, h, PII_HASH_LEN);
-        rc = db_step(st, &row);
+    lx_status rc = LX_OK;
+    for (size_t i = 0; i < n; i++) {
+        found[i] = 0;
+        if (!idnos[i])
+            continue;
+        pii_hash("idno", idnos[i], pr[np].h);
+        pr[np++].i = i;
     }
-    if (!rc && row)
-        *id = db_col_int(st, 0);
+    /* In the index's order: each page of it is read once, front to back. */
+    qsort(pr, np, sizeof *pr, by_hash);
+    if (np)
+        rc = db_prepare(d, "SELECT 1 FROM residents WHERE idno_h = ?", &st);
+    for (size_t k = 0; k < np && !rc; k++) {
+        int row = 0;
+        db_bind_blob(st, 1, pr[k].h, PII_HASH_LEN);
+        rc = db_step(st, &row);
+        found[pr[k].i] = row;
+        db_reset(st);
+    }
     db_done(st);
+    free(pr);
     return rc;
 }

@@ -45,6 +45,24 @@ lx_status registry_get(db *d, arena *a, const resource *r, const scope *s, int64
 lx_status registry_create(db *d, arena *a, const resource *r, const principal *p,
                           const char *addr, record *rec, unsigned flags, lx_error *e);
 
+/* Many new records in one write transaction (an import), which the caller
+ * audits as one record (as REG_BATCH): the INSERT of each shape of record is
+ * prepared once and reused, and search keys are computed once per distinct
+ * name. No reference is looked up: the caller places each record at `path`,
+ * the path of a node it has resolved in the actor's scope, or of a
+ * household it created in the same batch, and sets the reference fields to
+ * match. Not for nodes. */
+typedef struct reg_batch reg_batch;
+/* A batch for actor p on d (borrowed; inside a write transaction). */
+reg_batch *registry_batch_new(db *d, const principal *p);
+/* Create rec (its set values) at `path`, with the checks of registry_create
+ * that need no lookup (a resident's birth date and sex against the ID
+ * number). Sets rec->id. LX_EINVAL / LX_ECONFLICT with e filled. */
+lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, record *rec,
+                                const char *path, lx_error *e);
+/* Release the batch's statements. Accepts NULL. */
+void registry_batch_free(reg_batch *b);
+
 /* Apply the set values of chg to record id (in scope). *after (may be NULL)
  * receives the record as it now is. */
 lx_status registry_update(db *d, arena *a, const resource *r, const principal *p,
@@ -66,7 +84,9 @@ lx_status registry_child_node(db *d, const scope *s, int64_t parent_id, const ch
 /* Find an active unit by name in the county; 0 if none. */
 lx_status registry_unit_by_name(db *d, int64_t county_id, const char *name, int64_t *id);
 
-/* Is there a resident with this ID number (any county)? Its id, or 0. */
-lx_status registry_resident_by_idno(db *d, const char *idno, int64_t *id);
+/* Which of n ID numbers are registered to a resident (any county): found[i]
+ * is set to 1 if idnos[i] is, else 0 (NULL entries are skipped). Looked up in the order of the
+ * index, so a whole ledger's worth reads each index page once. */
+lx_status registry_residents_by_idno(db *d, const char *const *idnos, size_t n, int *found);
 
 #endif

@@ -12,10 +12,10 @@ static uint64_t fnv(const char *s)
     return h;
 }
 
-static size_t find(const strmap *m, const char *key)
+static size_t find(const strmap *m, const char *key, uint64_t h)
 {
-    size_t i = fnv(key) & (m->cap - 1);
-    while (m->key[i] && strcmp(m->key[i], key))
+    size_t i = h & (m->cap - 1);
+    while (m->key[i] && (m->hash[i] != h || strcmp(m->key[i], key)))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
@@ -26,21 +26,25 @@ static void grow(strmap *m)
     m->cap = old.cap ? old.cap * 2 : 256;
     m->key = xcalloc(m->cap, sizeof *m->key);
     m->val = xcalloc(m->cap, sizeof *m->val);
+    m->hash = xcalloc(m->cap, sizeof *m->hash);
     for (size_t i = 0; i < old.cap; i++)
         if (old.key[i]) {
-            size_t j = find(m, old.key[i]);
+            size_t j = find(m, old.key[i], old.hash[i]);
             m->key[j] = old.key[i];
             m->val[j] = old.val[i];
+            m->hash[j] = old.hash[i];
         }
     free(old.key);
     free(old.val);
+    free(old.hash);
 }
 
 int strmap_add(strmap *m, const char *key, int64_t val, int64_t *old)
 {
+    uint64_t h = fnv(key);
     if ((m->n + 1) * 2 > m->cap)
         grow(m);
-    size_t i = find(m, key);
+    size_t i = find(m, key, h);
     if (m->key[i]) {
         if (old)
             *old = m->val[i];
@@ -48,6 +52,7 @@ int strmap_add(strmap *m, const char *key, int64_t val, int64_t *old)
     }
     m->key[i] = xstrdup(key);
     m->val[i] = val;
+    m->hash[i] = h;
     m->n++;
     return 1;
 }
@@ -56,7 +61,7 @@ int strmap_get(const strmap *m, const char *key, int64_t *val)
 {
     if (!m->cap)
         return 0;
-    size_t i = find(m, key);
+    size_t i = find(m, key, fnv(key));
     if (!m->key[i])
         return 0;
     *val = m->val[i];
@@ -69,7 +74,9 @@ void strmap_release(strmap *m)
         free(m->key[i]);
     free(m->key);
     free(m->val);
+    free(m->hash);
     m->key = NULL;
     m->val = NULL;
+    m->hash = NULL;
     m->cap = m->n = 0;
 }

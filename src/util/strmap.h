@@ -9,9 +9,10 @@ typedef struct strmap {
     int64_t *val;   /* values */
     size_t cap;     /* slots, a power of two (0 before the first put) */
     size_t n;       /* keys held */
+    uint64_t *hash; /* hash of each key, compared before the key itself */
 } strmap;
 
-#define STRMAP_INIT {NULL, NULL, 0, 0}
+#define STRMAP_INIT {NULL, NULL, 0, 0, NULL}
 
 /* Insert key -> val if key is absent and return 1; if present, leave it,
  * store its value in *old (if non-NULL) and return 0. The key is copied. */

@@ -78,3 +78,58 @@ char *zh_key(const char *utf8)
     free(conv);
     return out;
 }
+
+struct zh_cache_entry {
+    char *text; /* the text (owned), NULL for an empty slot */
+    char *key;  /* zh_key(text) (owned) */
+    uint64_t h; /* hash of text */
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+static void cache_grow(zh_cache *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 4096;
+    struct zh_cache_entry *e = xcalloc(cap, sizeof *e);
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->e[i].text)
+            continue;
+        size_t j = c->e[i].h & (cap - 1);
+        while (e[j].text)
+            j = (j + 1) & (cap - 1);
+        e[j] = c->e[i];
+    }
+    free(c->e);
+    c->e = e;
+    c->cap = cap;
+}
+
+const char *zh_cache_key(zh_cache *c, const char *text)
+{
+    uint64_t h = fnv1a(text);
+    size_t j;
+    if (2 * (c->n + 1) > c->cap)
+        cache_grow(c);
+    for (j = h & (c->cap - 1); c->e[j].text; j = (j + 1) & (c->cap - 1))
+        if (c->e[j].h == h && !strcmp(c->e[j].text, text))
+            return c->e[j].key;
+    c->e[j] = (struct zh_cache_entry){xstrdup(text), zh_key(text), h};
+    c->n++;
+    return c->e[j].key;
+}
+
+void zh_cache_release(zh_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        free(c->e[i].text);
+        free(c->e[i].key);
+    }
+    free(c->e);
+    memset(c, 0, sizeof *c);
+}

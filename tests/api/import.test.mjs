@@ -129,3 +129,55 @@ test('a members ledger: units are found by name, unknown units and repeated phon
   assert.equal(m.node_id, group.id);
   assert.equal(m.phone, '137****7001');
 });
+
+test('a committed ledger: households under their place with their residents, found again as duplicates', async () => {
+  const p = [town.name, village.name, group.name];
+  const head = idno('51030219551111011'); const wife = idno('51030219580808022');
+  const rows = [
+    ['D1', ...p, '四组1号', '较大', '', '', '冯一', '男', '', head, '13900139001', '户主'],
+    ['D1', ...p, '', '', '', '', '陈二', '女', '', wife, '', '配偶'],
+    ['D2', ...p, '四组2号', '', '', '', '褚三', '男', '', '', '', '户主'],
+  ];
+  const ok = await upload(ledger(rows), 'commit');
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.created, 2);
+  assert.equal(ok.body.created_residents, 3);
+  const h = (await c.get(`/api/v1/households?under=${group.id}&q=${encodeURIComponent('冯一')}`)).body.items;
+  assert.equal(h.length, 1);
+  assert.equal(h[0].node_id, group.id);
+  assert.equal(h[0].head_name, '冯一');
+  const res = (await c.get(`/api/v1/residents?household_id=${h[0].id}`)).body.items;
+  assert.deepEqual(res.map((r) => r.name), ['冯一', '陈二']);
+  assert.equal(res[1].birth_date, '1958-08-08', 'taken from the ID number');
+  // the township's own account sees the new household through its scope
+  const tw = await new Client(srv.base).loginReady('township');
+  const me = (await tw.get('/api/v1/auth/me')).body;
+  const seen = await tw.get(`/api/v1/households/${h[0].id}`);
+  assert.equal(seen.status, me.node_id === town.id ? 200 : 404);
+
+  // the same people again: each ID number is already registered
+  const again = await upload(ledger(rows), 'dry_run');
+  assert.equal(again.status, 200);
+  const dups = again.body.issues.filter((i) => i.code === 'duplicate_in_db');
+  assert.deepEqual(dups.map((i) => i.line).sort(), [2, 3]);
+  assert.equal(dups.find((i) => i.line === 3).value, wife.slice(0, 6) + '********' + wife.slice(14));
+  assert.equal((await upload(ledger(rows), 'commit')).status, 422);
+});
+
+test('a row that fails while writing aborts the whole import: nothing is written', async () => {
+  const p = [town.name, village.name, group.name];
+  const first = idno('51030219660606031');
+  const male = idno('51030219770707041'); // an odd 17th digit: a man's ID number
+  const rows = [
+    ['E1', ...p, '五组1号', '', '', '', '卫一', '男', '', first, '', '户主'],
+    ['E2', ...p, '五组2号', '', '', '', '蒋二', '男', '', '', '', '户主'],
+    ['E2', ...p, '', '', '', '', '沈三', '女', '', male, '', '配偶'],
+  ];
+  const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
+  const r = await upload(ledger(rows), 'commit');
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.body.error.field, 'gender');
+  assert.match(r.body.error.message, /line 4/);
+  assert.equal((await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length, before);
+  assert.equal((await c.get(`/api/v1/residents?q=${first}`)).body.items.length, 0, 'the first household was rolled back');
+});
