@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,7 +54,7 @@ static void usage(FILE *f)
           "  import    check and import a ledger (CSV/XLSX); --template writes the template\n"
           "  assign    pair members with households by the optimiser (--dry-run to look first)\n"
           "  history   fill a demo county with generated contact history (after assign)\n"
-          "  export    export a registry to XLSX\n"
+          "  export    export a registry to XLSX or CSV\n"
           "  audit     verify the audit log's hash chain\n"
           "  routes    print the API route table as JSON\n"
           "  policies  print the named policies and their defaults as JSON\n"
@@ -565,13 +566,20 @@ static int cmd_export(opts *o, int argc, char **argv)
             res_s = optarg;
         } else {
             printf("usage: lianxin export [--kind nodes|units|orgs|members|households|residents]"
-                   " OUT.xlsx\nExport a whole registry of the county, personal values masked.\n");
+                   " OUT.xlsx|OUT.csv\nExport a whole registry of the county, personal values"
+                   " masked; the file's extension chooses the format (CSV: UTF-8 with BOM).\n");
             return c == 'h' ? 0 : 2;
         }
     }
     const resource *res = record_resource_by_name(res_s);
     if (!res || optind != argc - 1) {
-        fprintf(stderr, "lianxin: export --kind REGISTRY OUT.xlsx (see lianxin export --help)\n");
+        fprintf(stderr, "lianxin: export --kind REGISTRY OUT.xlsx|OUT.csv (see lianxin export --help)\n");
+        return 2;
+    }
+    const char *out = argv[optind], *ext = strrchr(out, '.');
+    int csv = ext && !strcasecmp(ext, ".csv");
+    if (!csv && !(ext && !strcasecmp(ext, ".xlsx"))) {
+        fprintf(stderr, "lianxin: export: name the file .xlsx or .csv\n");
         return 2;
     }
     cli_identity id;
@@ -582,7 +590,7 @@ static int cmd_export(opts *o, int argc, char **argv)
     list_query lq;
     memset(&lq, 0, sizeof lq);
     lq.active = -1;
-    lx_status rc = export_xlsx(store_db(), res, &s, &lq, 0, argv[optind], &rows);
+    lx_status rc = (csv ? export_csv : export_xlsx)(store_db(), res, &s, &lq, 0, out, &rows);
     audit_rec ar = {&id.who, "cli", "export", res->name, rc ? "failed" : "ok", NULL};
     audit_log(&ar);
     store_close();

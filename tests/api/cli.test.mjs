@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, statSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, existsSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, startServer, Client, lianxin } from './lib.mjs';
@@ -125,5 +125,25 @@ test('the command line imports a ledger and exports a registry', () => {
     assert.equal(ex.status, 0);
     assert.match(ex.stdout, /^201 households/);
     assert.ok(existsSync(out));
+
+    // The same registry as CSV, for Excel in China: BOM, CRLF, quoted fields, masked
+    // phones, and a cell that starts like a formula kept as text.
+    execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(dir, 'lx.db'),
+      "UPDATE households SET head_name = '=HYPERLINK(\"x\")' WHERE id = 1"]);
+    const ocsv = join(dir, 'h.csv');
+    const ec = run(['--db', join(dir, 'lx.db'), 'export', '--kind', 'members', ocsv]);
+    assert.equal(ec.status, 0, ec.stderr);
+    const mtext = readFileSync(ocsv, 'utf8');
+    assert.ok(mtext.startsWith('\uFEFF"编号","'), mtext.slice(0, 40));
+    assert.doesNotMatch(mtext, /1[3-9]\d{9}/, 'no full phone number');
+    assert.match(mtext, /"1[3-9]\d\*{4}\d{4}"/, 'masked phones');
+    const hcsv = join(dir, 'h2.csv');
+    assert.equal(run(['--db', join(dir, 'lx.db'), 'export', '--kind', 'households', hcsv]).status, 0);
+    const lines = readFileSync(hcsv, 'utf8').split('\r\n');
+    assert.equal(lines.pop(), '', 'ends with CRLF');
+    assert.equal(lines.length, 1 + 201, 'header and one line per household');
+    assert.ok(lines[1].startsWith('"1",'), lines[1]);
+    assert.match(lines[1], /"'=HYPERLINK\(""x""\)"/, 'formula neutralised, quotes doubled');
+    assert.equal(run(['--db', join(dir, 'lx.db'), 'export', '--kind', 'households', join(dir, 'h.txt')]).status, 2);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
