@@ -608,12 +608,78 @@ static lx_status assign_apply_txn(void *ctx, db *d)
     return pairing_apply(d, a[0], "cli", *(int64_t *)a[1], a[2], a[3]);
 }
 
+static json_t *stats_json(const assign_stats *st, double seconds)
+{
+    return json_pack("{s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "seconds", seconds, "households",
+                     (json_int_t)st->households, "covered", (json_int_t)st->covered,
+                     "uncovered", (json_int_t)st->uncovered, "hardest", (json_int_t)st->hardest,
+                     "hardest_with_leader", (json_int_t)st->hardest_leader, "outside_own_group",
+                     (json_int_t)st->distance_sum, "objective", (json_int_t)st->objective,
+                     "flow_cost", (json_int_t)st->flow_cost);
+}
+
+static void dimacs_to_file(void *ctx, const char *text, size_t n)
+{
+    fwrite(text, 1, n, ctx);
+}
+
+/* lianxin assign --compare: the run's problem solved by the optimiser and by a plain
+ * greedy pass, side by side, nothing written to the database; with --dimacs FILE
+ * also the whole problem as one DIMACS min-cost-flow network (bench/assign/county.sh). */
+static int assign_compare(const principal *who, assign_layer layer, const char *path,
+                          int rebalance, int threads, const char *dimacs)
+{
+    db *d = store_db();
+    pairing_problem p;
+    memset(&p, 0, sizeof p);
+    assign_weights w = pairing_weights(d, who->county_id);
+    lx_status rc = db_begin_read(d);
+    if (!rc)
+        rc = pairing_load(d, who->county_id, path, layer, rebalance, &p);
+    db_rollback(d);
+    assign_result *res = xcalloc(p.nh + 1, sizeof *res);
+    assign_stats opt, greedy;
+    double t0 = lx_mono(), t1 = 0, t2 = 0;
+    if (!rc)
+        rc = assign_solve(layer, p.hh, p.nh, p.mm, p.nm, &w, rebalance, threads, res, &opt);
+    t1 = lx_mono();
+    if (!rc)
+        rc = assign_greedy(layer, p.hh, p.nh, p.mm, p.nm, &w, rebalance, res, &greedy);
+    t2 = lx_mono();
+    if (!rc && dimacs) {
+        FILE *f = fopen(dimacs, "w");
+        rc = f ? assign_write_dimacs(layer, p.hh, p.nh, p.mm, p.nm, &w, rebalance,
+                                     dimacs_to_file, f)
+               : LX_EIO;
+        if (f && fclose(f))
+            rc = rc ? rc : LX_EIO;
+    }
+    if (!rc) {
+        json_t *out = json_pack("{s:s,s:s,s:I,s:o,s:o}", "layer", pairing_layer_name(layer),
+                                "place", path, "members", (json_int_t)p.nm, "optimiser",
+                                stats_json(&opt, t1 - t0), "greedy",
+                                stats_json(&greedy, t2 - t1));
+        char *text = json_dumps(out, JSON_INDENT(1));
+        puts(text);
+        free(text);
+        json_decref(out);
+    } else {
+        fprintf(stderr, "lianxin: the comparison failed (%s)\n", lx_status_name(rc));
+    }
+    free(res);
+    pairing_problem_release(&p);
+    return rc ? 1 : 0;
+}
+
 static int cmd_assign(opts *o, int argc, char **argv)
 {
     const char *layer_s = "liaison";
     long long node = 0;
-    int dry = 0, rebalance = 0, threads = 2;
+    int dry = 0, rebalance = 0, threads = 2, compare = 0;
+    const char *dimacs = NULL;
     static const struct option lo[] = {{"layer", required_argument, 0, 'l'},
+                                       {"compare", no_argument, 0, 'c'},
+                                       {"dimacs", required_argument, 0, 'D'},
                                        {"node", required_argument, 0, 'n'},
                                        {"dry-run", no_argument, 0, 'd'},
                                        {"rebalance", no_argument, 0, 'r'},
@@ -623,6 +689,10 @@ static int cmd_assign(opts *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "l:n:drt:h", lo, NULL)) != -1) {
         if (c == 'l') {
             layer_s = optarg;
+        } else if (c == 'c') {
+            compare = 1;
+        } else if (c == 'D') {
+            dimacs = optarg;
         } else if (c == 'n') {
             node = strtoll(optarg, NULL, 10);
         } else if (c == 'd') {
@@ -634,15 +704,21 @@ static int cmd_assign(opts *o, int argc, char **argv)
         } else {
             printf("usage: lianxin assign --layer liaison|assistance [--node ID] [--dry-run]"
                    " [--rebalance] [--threads N]\n"
+                   "       lianxin assign --layer L [--node ID] --compare [--dimacs FILE]\n"
                    "Pair members with households under a place (the county by default) with the\n"
                    "optimiser. Prints what the run changes; applies it unless --dry-run. Current\n"
-                   "pairs are kept unless --rebalance.\n");
+                   "pairs are kept unless --rebalance.\n"
+                   "--compare solves the run's problem by the optimiser and by a plain greedy\n"
+                   "pass and prints both (coverage, hardest households with a leader, pairs\n"
+                   "outside the member's group, objective), writing nothing; --dimacs FILE also\n"
+                   "writes the whole problem as one DIMACS min-cost-flow network.\n");
             return c == 'h' ? 0 : 2;
         }
     }
     int layer = pairing_layer_parse(layer_s);
-    if (layer < 0 || threads < 1 || threads > 8) {
-        fprintf(stderr, "lianxin: --layer is liaison or assistance; --threads 1 to 8\n");
+    if (layer < 0 || threads < 1 || threads > 8 || (dimacs && !compare)) {
+        fprintf(stderr, "lianxin: --layer is liaison or assistance; --threads 1 to 8;"
+                        " --dimacs goes with --compare\n");
         return 2;
     }
     cli_identity id;
@@ -656,6 +732,11 @@ static int cmd_assign(opts *o, int argc, char **argv)
     arena *a = arena_new();
     if (registry_get(d, a, record_resource(RES_NODES), &s, node ? node : id.who.node_id, &n)) {
         fprintf(stderr, "lianxin: no such place %lld\n", node);
+        arena_free(a);
+        goto out;
+    }
+    if (compare) {
+        rc = assign_compare(&id.who, (assign_layer)layer, n->path, rebalance, threads, dimacs);
         arena_free(a);
         goto out;
     }

@@ -1186,6 +1186,15 @@ static void run_leave(int slot)
     pthread_mutex_unlock(&running_lock);
 }
 
+assign_weights pairing_weights(db *d, int64_t county_id)
+{
+    assign_weights w = {policy_get(d, county_id, "assign.weight.distance"),
+                        policy_get(d, county_id, "assign.weight.rank"),
+                        policy_get(d, county_id, "assign.weight.skill"),
+                        policy_get(d, county_id, "assign.weight.keep")};
+    return w;
+}
+
 lx_status pairing_plan(db *d, const principal *who, assign_layer layer, int64_t node_id,
                        const char *path, int rebalance, int threads, int64_t *run_id,
                        lx_error *e)
@@ -1200,10 +1209,7 @@ lx_status pairing_plan(db *d, const principal *who, assign_layer layer, int64_t 
         return lx_fail(e, LX_ECONFLICT, "node_id",
                        "another run over this place or part of it is being planned; wait for it");
     memset(&p, 0, sizeof p);
-    assign_weights w = {policy_get(d, who->county_id, "assign.weight.distance"),
-                        policy_get(d, who->county_id, "assign.weight.rank"),
-                        policy_get(d, who->county_id, "assign.weight.skill"),
-                        policy_get(d, who->county_id, "assign.weight.keep")};
+    assign_weights w = pairing_weights(d, who->county_id);
     /* One snapshot: the problem and the sequence number it was read at. */
     rc = db_begin_read(d);
     if (!rc)

@@ -38,6 +38,9 @@ lx_status pairing_load(db *d, int64_t county_id, const char *path, assign_layer 
                        int rebalance, pairing_problem *out);
 void pairing_problem_release(pairing_problem *p);
 
+/* The cost weights of the county's runs (policies assign.weight.*). */
+assign_weights pairing_weights(db *d, int64_t county_id);
+
 /* The county's pairing sequence, bumped by every change of pairings. */
 lx_status pairing_seq(db *d, int64_t county_id, int64_t *seq);
 /* Bump it (inside the caller's write transaction): every change that a

@@ -12,6 +12,13 @@ int64_t lx_now(void)
     return fake_now ? fake_now : (int64_t)time(NULL);
 }
 
+double lx_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void lx_time_set_fake(int64_t t)
 {
     fake_now = t;

@@ -6,6 +6,8 @@
 
 /* Seconds since the epoch, UTC. Tests may pin it with lx_time_set_fake. */
 int64_t lx_now(void);
+/* Seconds on the monotonic clock, for timing work (never pinned by lx_time_set_fake). */
+double lx_mono(void);
 /* Pin lx_now() to t (0 restores the real clock). */
 void lx_time_set_fake(int64_t t);
 

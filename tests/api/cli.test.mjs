@@ -147,3 +147,34 @@ test('the command line imports a ledger and exports a registry', () => {
     assert.equal(run(['--db', join(dir, 'lx.db'), 'export', '--kind', 'households', join(dir, 'h.txt')]).status, 2);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('assign --compare: optimiser beside greedy on the county, the network as DIMACS, nothing written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lianxin-cli-'));
+  try {
+    lianxin(dir, 'demo', '--households', '1500', '--seed', '5', '--password', 'Demo-2026!');
+    const db = join(dir, 'lx.db');
+    const q = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql], { encoding: 'utf8' }).trim();
+    for (const layer of ['liaison', 'assistance']) {
+      const file = join(dir, `${layer}.dimacs`);
+      const r = run(['--db', db, 'assign', '--layer', layer, '--compare', '--dimacs', file]);
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      const { optimiser: o, greedy: g } = out;
+      assert.ok(o.covered > 0 && o.households > o.covered - 1, `${layer}: ${r.stdout}`);
+      // Both cover what the quotas allow; the optimum never costs more than greedy.
+      assert.equal(o.covered, g.covered);
+      assert.ok(o.flow_cost <= g.flow_cost, `${layer}: optimiser ${o.flow_cost} > greedy ${g.flow_cost}`);
+      assert.ok(o.hardest_with_leader >= 0 && o.hardest_with_leader <= o.hardest);
+      // The DIMACS network: a problem line, one supply at the source for every free household.
+      const text = readFileSync(file, 'utf8');
+      const p = /^p min (\d+) (\d+)$/m.exec(text);
+      assert.ok(p, 'a DIMACS problem line');
+      assert.equal(Number(/^n 1 (\d+)$/m.exec(text)[1]), o.households, 'the source supplies every household');
+      assert.equal(text.split('\n').filter((l) => l.startsWith('a ')).length, Number(p[2]), 'arc count');
+    }
+    assert.equal(q('SELECT count(*) FROM pairings'), '0', 'compare pairs nobody');
+    assert.equal(q('SELECT count(*) FROM assign_runs'), '0', 'and plans no run');
+    assert.equal(run(['--db', db, 'assign', '--layer', 'liaison', '--dimacs', join(dir, 'x')]).status, 2,
+      '--dimacs without --compare');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
