@@ -6,6 +6,7 @@
 #include "store/registry.h"
 #include "store/store.h"
 #include "util/fileio.h"
+#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 #include <microhttpd.h>
@@ -117,18 +118,29 @@ lx_status api_reg_list(req *r)
     rc = registry_list(d, r->a, res, &s, &lq, &items, &n, &next);
     if (rc)
         return rc;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, record_to_json(res, items[i], 0));
-    json_t *out = json_pack("{s:o,s:o}", "items", arr, "next",
-                            next ? json_string(arena_printf(r->a, "%lld", (long long)next))
-                                 : json_null());
+    /* {"items":[...],"next":"<cursor>"|null}, written straight as text. */
+    strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "{\"items\":[");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strbuf_addch(&sb, ',');
+        record_json_write(&sb, res, items[i], 0);
+    }
+    strbuf_adds(&sb, "],\"next\":");
+    if (next) {
+        strbuf_addch(&sb, '"');
+        jsonw_int(&sb, next);
+        strbuf_addch(&sb, '"');
+    } else {
+        strbuf_adds(&sb, "null");
+    }
+    strbuf_addch(&sb, '}');
     if (personal(res)) {
         char detail[64];
         snprintf(detail, sizeof detail, "{\"count\":%d}", n);
         api_audit_read(r, arena_printf(r->a, "%s.list", res->name), NULL, detail);
     }
-    req_reply(r, 200, out);
+    req_reply_text(r, 200, &sb);
     return LX_OK;
 }
 
@@ -148,7 +160,9 @@ lx_status api_reg_get(req *r)
     if (personal(res))
         api_audit_read(r, arena_printf(r->a, "%s.read", res->name),
                        arena_printf(r->a, "%s/%lld", res->name, (long long)rec->id), NULL);
-    req_reply(r, 200, record_to_json(res, rec, 0));
+    strbuf sb = STRBUF_INIT;
+    record_json_write(&sb, res, rec, 0);
+    req_reply_text(r, 200, &sb);
     return LX_OK;
 }
 

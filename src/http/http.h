@@ -80,6 +80,10 @@ void req_reply(req *r, int status, json_t *body);
 /* Reply with bytes (the request takes ownership of data, malloc'd). */
 void req_reply_raw(req *r, int status, const char *ctype, char *data, size_t len,
                    const char *filename);
+/* Reply with JSON already written as text (compact, UTF-8) in sb; the
+ * request takes the storage and leaves sb empty. For hot replies (lists,
+ * details) that skip building a jansson tree. */
+void req_reply_text(req *r, int status, strbuf *sb);
 /* A query-string value, or NULL. Borrowed until the request ends. */
 const char *req_query(req *r, const char *name);
 /* Refuse (400, naming it) any query parameter not in the NULL-terminated

@@ -52,6 +52,15 @@ void req_reply_raw(req *r, int status, const char *ctype, char *data, size_t len
     r->filename = filename;
 }
 
+void req_reply_text(req *r, int status, strbuf *sb)
+{
+    size_t len = 0;
+    char *text = strbuf_detach(sb, &len);
+    json_decref(r->out);
+    r->out = NULL;
+    req_reply_raw(r, status, "application/json; charset=utf-8", text, len, NULL);
+}
+
 const char *req_query(req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);

@@ -45,45 +45,80 @@ static lx_status last_hash(db *d, char out[65])
     return rc;
 }
 
-lx_status audit_append(db *d, const audit_rec *r)
+/* INSERT of n audit rows in one statement (n <= MAX_ROWS). */
+#define AUDIT_COLS 13
+#define MAX_ROWS 64 /* 64 x 13 parameters: under every backend's limit */
+static const char *insert_sql(int n)
 {
-    char prev[65], hash[65];
+    static const char *cache[MAX_ROWS + 1];
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    if (!cache[n]) {
+        strbuf sb = STRBUF_INIT;
+        strbuf_adds(&sb, "INSERT INTO audit (at, county_id, user_id, username, role, node_id,"
+                         " addr, action, object, outcome, detail, prev_hash, hash) VALUES ");
+        for (int i = 0; i < n; i++)
+            strbuf_adds(&sb, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        cache[n] = strbuf_detach(&sb, NULL);
+    }
+    const char *sql = cache[n];
+    pthread_mutex_unlock(&lock);
+    return sql;
+}
+
+/* Append records rs[0..n-1] in order, each linked to the one before: the
+ * last stored hash is read once, the chain is computed here, and the rows go
+ * in by statements of up to MAX_ROWS rows. Inside a write transaction. */
+static lx_status append_many(db *d, const audit_rec *const *rs, size_t n)
+{
+    char prev[65], hash[MAX_ROWS][65], link[MAX_ROWS][65];
     strbuf sb = STRBUF_INIT;
-    db_stmt *st = NULL;
     int64_t at = lx_now();
-    const principal *w = r->who;
-    const char *role = w ? role_code(w->role) : "system";
     lx_status rc = last_hash(d, prev);
-    if (rc)
-        goto out;
-    chain_text(&sb, prev, at, w ? w->county_id : 0, w ? w->user_id : 0, w ? w->username : NULL,
-               role, w ? w->node_id : 0, r->addr, r->action, r->object, r->outcome, r->detail);
-    hash_hex(&sb, hash);
-    rc = db_prepare(d,
-                    "INSERT INTO audit (at, county_id, user_id, username, role, node_id, addr,"
-                    " action, object, outcome, detail, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    &st);
-    if (rc)
-        goto out;
-    db_bind_int(st, 1, at);
-    db_bind_int(st, 2, w ? w->county_id : 0);
-    db_bind_int(st, 3, w ? w->user_id : 0);
-    db_bind_text(st, 4, w ? w->username : NULL);
-    db_bind_text(st, 5, role);
-    db_bind_int(st, 6, w ? w->node_id : 0);
-    db_bind_text(st, 7, r->addr);
-    db_bind_text(st, 8, r->action);
-    db_bind_text(st, 9, r->object);
-    db_bind_text(st, 10, r->outcome);
-    db_bind_text(st, 11, r->detail);
-    db_bind_text(st, 12, prev);
-    db_bind_text(st, 13, hash);
-    rc = db_run(st);
-out:
-    db_done(st);
+    for (size_t done = 0; !rc && done < n;) {
+        /* 64, then 16, 4 and 1: a handful of statements in the cache */
+        int k = n - done >= 64 ? 64 : n - done >= 16 ? 16 : n - done >= 4 ? 4 : 1;
+        db_stmt *st = NULL;
+        if ((rc = db_prepare(d, insert_sql(k), &st)))
+            break;
+        for (int j = 0; j < k; j++) {
+            const audit_rec *r = rs[done + (size_t)j];
+            const principal *w = r->who;
+            const char *role = w ? role_code(w->role) : "system";
+            int b = j * AUDIT_COLS;
+            strbuf_reset(&sb);
+            chain_text(&sb, prev, at, w ? w->county_id : 0, w ? w->user_id : 0,
+                       w ? w->username : NULL, role, w ? w->node_id : 0, r->addr, r->action,
+                       r->object, r->outcome, r->detail);
+            hash_hex(&sb, hash[j]);
+            memcpy(link[j], prev, sizeof prev);
+            memcpy(prev, hash[j], sizeof prev);
+            db_bind_int(st, b + 1, at);
+            db_bind_int(st, b + 2, w ? w->county_id : 0);
+            db_bind_int(st, b + 3, w ? w->user_id : 0);
+            db_bind_text(st, b + 4, w ? w->username : NULL);
+            db_bind_text(st, b + 5, role);
+            db_bind_int(st, b + 6, w ? w->node_id : 0);
+            db_bind_text(st, b + 7, r->addr);
+            db_bind_text(st, b + 8, r->action);
+            db_bind_text(st, b + 9, r->object);
+            db_bind_text(st, b + 10, r->outcome);
+            db_bind_text(st, b + 11, r->detail);
+            db_bind_text(st, b + 12, link[j]);
+            db_bind_text(st, b + 13, hash[j]);
+        }
+        rc = db_run(st);
+        db_done(st);
+        done += (size_t)k;
+    }
     strbuf_release(&sb);
     return rc;
+}
+
+lx_status audit_append(db *d, const audit_rec *r)
+{
+    return append_many(d, &r, 1);
 }
 
 static lx_status append_one(void *ctx, db *d)
@@ -133,15 +168,18 @@ static void queued_free(queued *q)
 static lx_status append_batch(void *ctx, db *d)
 {
     struct { queued *items; size_t n; } *b = ctx;
+    audit_rec *recs = xmalloc(b->n * sizeof *recs);
+    const audit_rec **ptrs = xmalloc(b->n * sizeof *ptrs);
     for (size_t i = 0; i < b->n; i++) {
         queued *q = &b->items[i];
-        audit_rec r = {q->has_who ? &q->who : NULL, q->addr, q->action, q->object, q->outcome,
-                       q->detail};
-        lx_status rc = audit_append(d, &r);
-        if (rc)
-            return rc;
+        recs[i] = (audit_rec){q->has_who ? &q->who : NULL, q->addr, q->action, q->object,
+                              q->outcome, q->detail};
+        ptrs[i] = &recs[i];
     }
-    return LX_OK;
+    lx_status rc = append_many(d, ptrs, b->n);
+    free(ptrs);
+    free(recs);
+    return rc;
 }
 
 static void write_batch(queued *items, size_t n)

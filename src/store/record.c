@@ -4,8 +4,10 @@
 #include "core/mask.h"
 #include "core/phone.h"
 #include "core/utf8.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -325,52 +327,66 @@ void record_mask(ftype t, const char *plain, char *out, size_t outlen)
     }
 }
 
-static json_t *mask_array(const vocab *vc, int64_t m)
+void record_json_write(strbuf *sb, const resource *r, const record *rec, int unmask)
 {
-    json_t *arr = json_array();
-    for (size_t i = 0; i < vc->n && i < 63; i++)
-        if (m & ((int64_t)1 << i))
-            json_array_append_new(arr, json_string(vc->terms[i].code));
-    return arr;
+    char ts[32], buf[512];
+    strbuf_adds(sb, "{\"id\":");
+    jsonw_int(sb, rec->id);
+    for (int i = 0; i < r->nfields; i++) {
+        const field *f = &r->fields[i];
+        const rval *v = &rec->v[i];
+        strbuf_addch(sb, ',');
+        jsonw_key(sb, f->name);
+        if (!v->set || v->null) {
+            strbuf_adds(sb, f->type == FT_MASK ? "[]" : "null");
+            continue;
+        }
+        switch (f->type) {
+        case FT_INT:
+        case FT_REF: jsonw_int(sb, v->i); break;
+        case FT_ENUM: jsonw_str(sb, vocab_code(f->vocab, (int)v->i)); break;
+        case FT_MASK: {
+            const char *sep = "[";
+            for (size_t k = 0; k < f->vocab->n && k < 63; k++)
+                if (v->i & ((int64_t)1 << k)) {
+                    strbuf_adds(sb, sep);
+                    jsonw_str(sb, f->vocab->terms[k].code);
+                    sep = ",";
+                }
+            strbuf_adds(sb, *sep == '[' ? "[]" : "]");
+            break;
+        }
+        case FT_PHONE:
+        case FT_IDNO:
+        case FT_ADDRESS:
+            if (unmask) {
+                jsonw_str(sb, v->s);
+            } else {
+                record_mask(f->type, v->s, buf, sizeof buf);
+                jsonw_str(sb, buf);
+            }
+            break;
+        default: jsonw_str(sb, v->s); break;
+        }
+    }
+    strbuf_adds(sb, rec->active ? ",\"active\":true" : ",\"active\":false");
+    lx_iso8601(rec->created_at, ts, sizeof ts);
+    strbuf_adds(sb, ",\"created_at\":");
+    jsonw_str(sb, ts);
+    lx_iso8601(rec->updated_at, ts, sizeof ts);
+    strbuf_adds(sb, ",\"updated_at\":");
+    jsonw_str(sb, ts);
+    strbuf_addch(sb, '}');
 }
 
 json_t *record_to_json(const resource *r, const record *rec, int unmask)
 {
-    json_t *o = json_object();
-    char ts[32], buf[512];
-    json_object_set_new(o, "id", json_integer(rec->id));
-    for (int i = 0; i < r->nfields; i++) {
-        const field *f = &r->fields[i];
-        const rval *v = &rec->v[i];
-        json_t *j;
-        if (!v->set || v->null) {
-            j = f->type == FT_MASK ? json_array() : json_null();
-        } else {
-            switch (f->type) {
-            case FT_INT:
-            case FT_REF: j = json_integer(v->i); break;
-            case FT_ENUM: j = json_string(vocab_code(f->vocab, (int)v->i)); break;
-            case FT_MASK: j = mask_array(f->vocab, v->i); break;
-            case FT_PHONE:
-            case FT_IDNO:
-            case FT_ADDRESS:
-                if (unmask) {
-                    j = json_string(v->s);
-                } else {
-                    record_mask(f->type, v->s, buf, sizeof buf);
-                    j = json_string(buf);
-                }
-                break;
-            default: j = json_string(v->s); break;
-            }
-        }
-        json_object_set_new(o, f->name, j);
-    }
-    json_object_set_new(o, "active", json_boolean(rec->active));
-    lx_iso8601(rec->created_at, ts, sizeof ts);
-    json_object_set_new(o, "created_at", json_string(ts));
-    lx_iso8601(rec->updated_at, ts, sizeof ts);
-    json_object_set_new(o, "updated_at", json_string(ts));
+    strbuf sb = STRBUF_INIT;
+    record_json_write(&sb, r, rec, unmask);
+    json_t *o = json_loadb(strbuf_str(&sb), sb.len, 0, NULL);
+    strbuf_release(&sb);
+    if (!o)
+        BUG("record_json_write wrote invalid JSON");
     return o;
 }
 

@@ -7,6 +7,7 @@
 #include "core/vocab.h"
 #include "util/arena.h"
 #include "util/status.h"
+#include "util/strbuf.h"
 
 /* Every registry (nodes, units, orgs, members, households, residents) is
  * declared as a table of fields. Input is validated against it before any
@@ -95,7 +96,10 @@ lx_status record_from_json(const resource *r, json_t *obj, int creating, int tod
                            arena *a, record *rec, lx_error *e);
 
 /* The JSON of a record: personal values masked unless `unmask`. This is the
- * one place where personal data becomes JSON. New reference; caller decrefs. */
+ * one place where personal data becomes JSON: record_json_write appends the
+ * compact text (an object, keys in declaration order) to sb; record_to_json
+ * gives the same as a jansson tree (new reference; caller decrefs). */
+void record_json_write(strbuf *sb, const resource *r, const record *rec, int unmask);
 json_t *record_to_json(const resource *r, const record *rec, int unmask);
 
 /* The display text of a value for exports (masked unless unmask): enum and

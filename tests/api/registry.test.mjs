@@ -110,6 +110,25 @@ test('a change is audited with masked before and after, and the chain verifies',
   assert.match(lianxin(srv.dir, 'audit', 'verify'), /intact/);
 });
 
+test('every one of many reads at once is audited once, in a chain that verifies', async () => {
+  const h = (await c.get('/api/v1/households?limit=2')).body.items[1];
+  const n = 150; // more than one statement's worth of rows in the writer's batch
+  const rs = await Promise.all(Array.from({ length: n }, () => c.get(`/api/v1/households/${h.id}`)));
+  assert.ok(rs.every((r) => r.status === 200 && r.body.id === h.id));
+  await new Promise((res) => setTimeout(res, 700)); // the writer flushes every 200 ms
+  const audit = await new Client(srv.base).loginReady('auditadmin');
+  let reads = 0; let after = 0;
+  for (;;) {
+    const page = (await audit.get(`/api/v1/audit?limit=500${after ? `&after=${after}` : ''}`)).body;
+    reads += page.items.filter((a) => a.action === 'households.read' && a.object === `households/${h.id}`).length;
+    if (!page.next) break;
+    after = page.next;
+  }
+  assert.equal(reads, n);
+  assert.equal((await audit.get('/api/v1/audit/verify')).body.intact, true);
+  assert.match(lianxin(srv.dir, 'audit', 'verify'), /intact/);
+});
+
 test('deactivating needs a reason; a place with households under it is not deactivated', async () => {
   const h = (await c.get('/api/v1/households?limit=1')).body.items[0];
   assert.equal((await c.post(`/api/v1/households/${h.id}/deactivate`, {})).status, 400);
