@@ -557,22 +557,37 @@ static void row_last(db_stmt *st, void *arg)
     v->last = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
 }
 
+/* Never visited first, then the longest ago, then by household. */
+static int cmp_last(const void *a, const void *b)
+{
+    const due_visit *x = a, *y = b;
+    if ((x->last != 0) != (y->last != 0))
+        return x->last ? 1 : -1;
+    if (x->last != y->last)
+        return x->last < y->last ? -1 : 1;
+    return (x->household_id > y->household_id) - (x->household_id < y->household_id);
+}
+
 lx_status due_last_visits(db *d, const principal *p, int64_t member_id, int64_t asof,
                           due_visit **out, size_t *n)
 {
     vec v = {.size = sizeof(due_visit)};
     qb q;
     qb_init(&q);
-    /* One index probe per household (at most the member's quota of them). */
-    qb_sql(&q, "SELECT p.household_id, (SELECT max(ch.happened_at) FROM contact_households ch"
+    /* One index probe per household (at most the member's quota of them), read backwards
+     * from asof until its latest visit; sorted here, so that the probe runs once. */
+    qb_sql(&q, "SELECT p.household_id, (SELECT ch.happened_at FROM contact_households ch"
                " WHERE ch.county_id = ? AND ch.household_id = p.household_id"
-               " AND ch.kind = 'visit' AND ch.active = 1 AND ch.happened_at <= ?) AS last"
+               " AND ch.kind = 'visit' AND ch.active = 1 AND ch.happened_at <= ?"
+               " ORDER BY ch.happened_at DESC LIMIT 1) AS last"
                " FROM pairings p WHERE p.member_id = ? AND p.ended_at IS NULL"
-               " GROUP BY p.household_id ORDER BY last IS NOT NULL, last, p.household_id");
+               " GROUP BY p.household_id");
     qb_int(&q, p->county_id);
     qb_int(&q, asof);
     qb_int(&q, member_id);
     lx_status rc = each_row(d, &q, row_last, &v);
+    if (!rc && v.n)
+        qsort(v.a, v.n, v.size, cmp_last);
     *out = v.a ? v.a : xmalloc(1);
     *n = rc ? 0 : v.n;
     return rc;

@@ -199,3 +199,17 @@ test('a rule with a zero or negative period or count is refused and nothing chan
   const audit = sql("SELECT count(*) FROM audit WHERE action = 'policies.set' AND object = 'contact_rule.member.talks'");
   assert.equal(audit, '1');
 });
+
+test('a due list\'s households: never visited first, then the longest ago; only visits up to the date count', async () => {
+  // A's households: H[0] had a call (not a visit) on 3 March, H[1] a visit on 14 March.
+  const r = await town.get(`/api/v1/members/${A}/due?date=2026-03-16`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.households.map((h) => h.household_id), [H[0], H[1]]);
+  assert.equal(r.body.households[0].last_visit, null);
+  assert.equal(r.body.households[1].last_visit, new Date(bj('2026-03-14') * 1000).toISOString().replace('.000Z', 'Z'));
+  // Seen from 13 March, the visit of the 14th has not happened yet: both never, by id.
+  const before = await town.get(`/api/v1/members/${A}/due?date=2026-03-13`);
+  assert.equal(before.status, 200, before.text);
+  assert.deepEqual(before.body.households.map((h) => h.household_id), [H[0], H[1]].sort((x, y) => x - y));
+  assert.ok(before.body.households.every((h) => h.last_visit === null && h.days_since_visit === null));
+});
