@@ -356,7 +356,10 @@ static const char *const migrations[] = {
     "  active INTEGER NOT NULL DEFAULT 1,"
     "  paired INTEGER NOT NULL,"
     "  PRIMARY KEY (contact_id, household_id));"
-    "CREATE INDEX contact_households_household ON contact_households(county_id, household_id, happened_at);"
+    /* covering for the due lists: a household's contacts in a time range without a
+     * table lookup per row */
+    "CREATE INDEX contact_households_household ON contact_households(county_id, household_id,"
+    " happened_at, kind, active, member_id, contact_id);"
     "CREATE INDEX contact_households_member ON contact_households(county_id, member_id, happened_at);"
 
     /* who came to a meeting, when known: a member or a household per row */
