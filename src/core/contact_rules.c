@@ -1,6 +1,7 @@
 /* contact_rules.c -- obligations from rules, pairings and contacts; see contact_rules.h. */
 #include "core/contact_rules.h"
 #include "core/festival.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -28,32 +29,7 @@ const char *cr_kind_code(uint32_t bit)
     return NULL;
 }
 
-/* ---- the calendar ---- */
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's
- * days_from_civil). */
-static int days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
+/* ---- the calendar (days since 1970-01-01: lx_days_from_civil) ---- */
 
 static int floordiv(int64_t a, int64_t b)
 {
@@ -67,13 +43,13 @@ int cr_day(int64_t t, int utc_offset)
 
 int cr_day_of_ymd(int ymd)
 {
-    return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return (int)lx_days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
 
 int cr_ymd_of_day(int day)
 {
     int y, m, d;
-    civil_from_days(day, &y, &m, &d);
+    lx_civil_from_days(day, &y, &m, &d);
     return y * 10000 + m * 100 + d;
 }
 
@@ -91,7 +67,7 @@ static int is_leap(int y)
 /* First day of month index mi (= year * 12 + month - 1). */
 static int month_first(int mi)
 {
-    return days_from_civil(floordiv(mi, 12), mi - floordiv(mi, 12) * 12 + 1, 1);
+    return (int)lx_days_from_civil(floordiv(mi, 12), mi - floordiv(mi, 12) * 12 + 1, 1);
 }
 
 void cr_period_span(cr_period p, int every, int day, int *first, int *last)
@@ -99,7 +75,7 @@ void cr_period_span(cr_period p, int every, int day, int *first, int *last)
     int y, m, d;
     if (every < 1)
         every = 1;
-    civil_from_days(day, &y, &m, &d);
+    lx_civil_from_days(day, &y, &m, &d);
     switch (p) {
     case CR_WEEK: {
         /* 1970-01-05 (day 4) was a Monday; blocks of `every` weeks from it. */
@@ -123,8 +99,8 @@ void cr_period_span(cr_period p, int every, int day, int *first, int *last)
     }
     case CR_YEAR: {
         int b = floordiv(y, every) * every;
-        *first = days_from_civil(b, 1, 1);
-        *last = days_from_civil(b + every, 1, 1) - 1;
+        *first = (int)lx_days_from_civil(b, 1, 1);
+        *last = (int)lx_days_from_civil(b + every, 1, 1) - 1;
         return;
     }
     default:
@@ -467,7 +443,7 @@ static void each_window(const cr_rule *r, const cr_household *h, int from, int t
                 continue;
             if (m == 2 && d == 29 && !is_leap(y))
                 d = 28;
-            int day = days_from_civil(y, m, d), due = day + r->after;
+            int day = (int)lx_days_from_civil(y, m, d), due = day + r->after;
             if (due >= from && due <= to)
                 fn(ctx, day - r->before, due, -1);
         }

@@ -2,6 +2,7 @@
 #include "core/demo.h"
 #include "core/idcard.h"
 #include "core/vocab.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -88,30 +89,7 @@ static int rng_pick(rng *r, const int *w, int n)
     return n - 1;
 }
 
-/* ---- the calendar (proleptic Gregorian, days since 1970-01-01) ---- */
-
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
+/* ---- the calendar (days since 1970-01-01: lx_days_from_civil) ---- */
 
 #define REF_Y (DEMO_REF_YMD / 10000)
 #define REF_M (DEMO_REF_YMD / 100 % 100)
@@ -561,8 +539,8 @@ static void make_phone(gen *g, char out[PHONE_BUF])
 static void make_identity(gen *g, rng *r, int age, int male, char idno[IDCARD_LEN + 1],
                           char birth[11])
 {
-    int64_t last = days_from_civil(REF_Y - age, REF_M, REF_D);
-    int64_t first = days_from_civil(REF_Y - age - 1, REF_M, REF_D) + 1;
+    int64_t last = lx_days_from_civil(REF_Y - age, REF_M, REF_D);
+    int64_t first = lx_days_from_civil(REF_Y - age - 1, REF_M, REF_D) + 1;
     int64_t day = first + rng_below(r, (int)(last - first + 1));
     int64_t cap = (int64_t)N_OF(region_codes) * SEQ_PER_REGION, idx;
     int y, m, d;
@@ -578,7 +556,7 @@ static void make_identity(gen *g, rng *r, int age, int male, char idno[IDCARD_LE
     int region = (g->region + c / SEQ_PER_REGION) % N_OF(region_codes);
     int seq = 2 * (c % SEQ_PER_REGION) + (male ? 1 : 2);
     char buf[64];
-    civil_from_days(day, &y, &m, &d);
+    lx_civil_from_days(day, &y, &m, &d);
     snprintf(buf, sizeof buf, "%s%04d%02d%02d%03d", region_codes[region], y, m, d, seq);
     memcpy(idno, buf, 17);
     idno[17] = idcard_check_digit(idno);
@@ -1363,8 +1341,8 @@ lx_status demo_generate(int64_t households, uint64_t seed, const demo_sink *sink
     g.seed = seed;
     g.nh = households;
     terms_init(&g.t);
-    g.min_day = days_from_civil(REF_Y - MAX_AGE - 1, REF_M, REF_D);
-    g.ndays = days_from_civil(REF_Y, REF_M, REF_D) - g.min_day + 1;
+    g.min_day = lx_days_from_civil(REF_Y - MAX_AGE - 1, REF_M, REF_D);
+    g.ndays = lx_days_from_civil(REF_Y, REF_M, REF_D) - g.min_day + 1;
     g.idcount = xcalloc((size_t)g.ndays * 2, sizeof *g.idcount);
     g.phone_mix = splitmix64(&x) % ((uint64_t)N_OF(mobile_prefixes) * 100000000u);
 

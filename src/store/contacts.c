@@ -150,7 +150,6 @@ static lx_status member_ok(db *d, const principal *who, int64_t id, int64_t *nod
 {
     char buf[160];
     int active = 0;
-    int64_t n = 0;
     lx_status rc = row_path(d, "SELECT node_id, path, active FROM members WHERE id = ?"
                                " AND county_id = ?",
                             who->county_id, id, node, buf, sizeof buf, &active);
@@ -162,42 +161,40 @@ static lx_status member_ok(db *d, const principal *who, int64_t id, int64_t *nod
         lx_strlcpy(path, buf, len);
     if (under(buf, record_root(who)) || id == who->member_id)
         return LX_OK;
+    /* otherwise the caller's scope over members (a member account: its unit) */
     scope s = scope_for(who, RES_MEMBERS);
-    if (s.kind == SCOPE_MEMBER) {
-        rc = store_scalar(d, "SELECT count(*) FROM members WHERE id = ? AND unit_id = ?"
-                             " AND unit_id > 0",
-                          id, s.unit_id, NULL, &n);
-        if (!rc && !n)
-            rc = LX_ENOTFOUND;
-        return rc;
-    }
-    return LX_ENOTFOUND;
-}
-
-/* The questions of a county's form version (new reference), or NULL. */
-static lx_status form_questions(db *d, int64_t county, int version, int *got, json_t **out)
-{
+    qb q;
     db_stmt *st = NULL;
     int row = 0;
+    qb_init(&q);
+    qb_sql(&q, "SELECT t.id FROM members t WHERE t.id = ?");
+    qb_int(&q, id);
+    qb_scope(&q, &s, RES_MEMBERS, "t");
+    rc = qb_prepare(&q, d, &st);
+    if (!rc)
+        rc = db_step(st, &row);
+    db_done(st);
+    qb_release(&q);
+    return rc ? rc : row ? LX_OK : LX_ENOTFOUND;
+}
+
+/* The questions of a county's form version (0: the latest) as a new reference, and
+ * that version in *got; *got 0 and *out NULL when there is no such form. */
+static lx_status form_questions(db *d, int64_t county, int version, int *got, json_t **out)
+{
+    json_t *form = NULL;
+    lx_status rc = visitform_get(d, county, version, &form);
     *out = NULL;
     *got = 0;
-    lx_status rc = db_prepare(d, version ? "SELECT version, questions FROM visit_forms"
-                                           " WHERE county_id = ? AND version = ?"
-                                         : "SELECT version, questions FROM visit_forms"
-                                           " WHERE county_id = ? AND version > ?"
-                                           " ORDER BY version DESC LIMIT 1",
-                              &st);
+    if (rc == LX_ENOTFOUND)
+        return LX_OK;
     if (rc)
         return rc;
-    db_bind_int(st, 1, county);
-    db_bind_int(st, 2, version);
-    rc = db_step(st, &row);
-    if (!rc && row) {
-        *got = (int)db_col_int(st, 0);
-        *out = json_loads(db_col_text(st, 1), 0, NULL);
-    }
-    db_done(st);
-    return rc;
+    *got = (int)json_integer_value(json_object_get(form, "version"));
+    if (*got)
+        *out = json_incref(json_object_get(form, "questions"));
+    json_decref(form);
+    return LX_OK;
 }
 
 static lx_status audit_json(db *d, const principal *who, const char *addr, const char *action,

@@ -52,9 +52,12 @@ static lx_status collect(qb *q, db *d, row_fn fn, int limit, json_t **items, int
     return rc;
 }
 
-/* The only element of a one-row list, or LX_ENOTFOUND. */
-static lx_status first_of(lx_status rc, json_t *items, json_t **out)
+/* The one row of q (released here) as JSON, or LX_ENOTFOUND. */
+static lx_status collect_one(qb *q, db *d, row_fn fn, json_t **out)
 {
+    json_t *items = NULL;
+    lx_status rc = collect(q, d, fn, 1, &items, NULL);
+    qb_release(q);
     *out = NULL;
     if (!rc && json_array_size(items))
         *out = json_incref(json_array_get(items, 0));
@@ -62,6 +65,20 @@ static lx_status first_of(lx_status rc, json_t *items, json_t **out)
         rc = LX_ENOTFOUND;
     json_decref(items);
     return rc;
+}
+
+/* The record `id` of `select` (aliased t) if it lies in who's scope of `rk`. */
+static lx_status scoped_get(db *d, const principal *who, resource_kind rk, const char *select,
+                            row_fn fn, int64_t id, json_t **out)
+{
+    qb q;
+    scope s = scope_for(who, rk);
+    qb_init(&q);
+    qb_sql(&q, select);
+    qb_sql(&q, " WHERE t.id = ?");
+    qb_int(&q, id);
+    qb_scope(&q, &s, rk, "t");
+    return collect_one(&q, d, fn, out);
 }
 
 /* Append " AND <alias>.ended_at IS [NOT] NULL" for the active filter. */
@@ -227,16 +244,7 @@ lx_status links_uv_list(db *d, const principal *who, const links_query *lq, json
 
 lx_status links_uv_get(db *d, const principal *who, int64_t id, json_t **out)
 {
-    qb q;
-    json_t *items = NULL;
-    scope s = scope_for(who, RES_NODES);
-    qb_init(&q);
-    qb_sql(&q, UV_SELECT " WHERE t.id = ?");
-    qb_int(&q, id);
-    qb_scope(&q, &s, RES_NODES, "t");
-    lx_status rc = collect(&q, d, uv_row, 1, &items, NULL);
-    qb_release(&q);
-    return first_of(rc, items, out);
+    return scoped_get(d, who, RES_NODES, UV_SELECT, uv_row, id, out);
 }
 
 lx_status links_uv_create(db *d, const principal *who, const char *addr, int64_t unit_id,
@@ -369,16 +377,7 @@ lx_status links_cp_list(db *d, const principal *who, const links_query *lq, json
 
 lx_status links_cp_get(db *d, const principal *who, int64_t id, json_t **out)
 {
-    qb q;
-    json_t *items = NULL;
-    scope s = scope_for(who, RES_ORGS);
-    qb_init(&q);
-    qb_sql(&q, CP_SELECT " WHERE t.id = ?");
-    qb_int(&q, id);
-    qb_scope(&q, &s, RES_ORGS, "t");
-    lx_status rc = collect(&q, d, cp_row, 1, &items, NULL);
-    qb_release(&q);
-    return first_of(rc, items, out);
+    return scoped_get(d, who, RES_ORGS, CP_SELECT, cp_row, id, out);
 }
 
 lx_status links_cp_create(db *d, const principal *who, const char *addr, int64_t member_id,
@@ -524,14 +523,11 @@ static json_t *task_row(db_stmt *st)
 static lx_status task_get(db *d, int64_t county_id, int64_t id, json_t **out)
 {
     qb q;
-    json_t *items = NULL;
     qb_init(&q);
     qb_sql(&q, TASK_SELECT " WHERE k.id = ? AND k.county_id = ?");
     qb_int(&q, id);
     qb_int(&q, county_id);
-    lx_status rc = collect(&q, d, task_row, 1, &items, NULL);
-    qb_release(&q);
-    return first_of(rc, items, out);
+    return collect_one(&q, d, task_row, out);
 }
 
 /* A pairing whose household is in who's scope. */

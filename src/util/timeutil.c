@@ -33,21 +33,39 @@ static void digits(char *p, int n, int width)
     }
 }
 
+/* Howard Hinnant's days_from_civil / civil_from_days: the proleptic Gregorian
+ * calendar, days since 1970-01-01, for any year. */
+int64_t lx_days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void lx_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 void lx_iso8601(int64_t t, char *out, size_t outlen)
 {
     /* Years 1970-9999 by arithmetic (two per record in every list: gmtime_r
      * and strftime were a visible share of a page); the rest by strftime. */
     if (t >= 0 && t < INT64_C(253402300800) && outlen >= 21) {
-        /* Civil date from days since 1970-01-01 (H. Hinnant's algorithm). */
-        int64_t days = t / 86400, secs = t % 86400;
-        int64_t z = days + 719468, era = z / 146097;
-        int64_t doe = z - era * 146097;
-        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        int64_t mp = (5 * doy + 2) / 153;
-        int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-        int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-        int y = (int)(yoe + era * 400 + (m <= 2));
+        int64_t secs = t % 86400;
+        int y, m, d;
+        lx_civil_from_days(t / 86400, &y, &m, &d);
         memcpy(out, "0000-00-00T00:00:00Z", 21);
         digits(out, y, 4);
         digits(out + 5, m, 2);
@@ -89,20 +107,9 @@ int lx_parse_date(const char *s)
     return y * 10000 + m * 100 + d;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's method). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int64_t lx_ymd_to_time(int ymd, int utc_offset)
 {
-    return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 - utc_offset;
+    return lx_days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 - utc_offset;
 }
 
 int lx_parse_time(const char *s, int utc_offset, int64_t *out)
@@ -151,7 +158,7 @@ int lx_parse_time(const char *s, int utc_offset, int64_t *out)
     } else if (*s) {
         return -1;
     }
-    *out = days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 + hh * 3600 +
+    *out = lx_days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 + hh * 3600 +
            mm * 60 + ss - off;
     return 0;
 }

@@ -12,6 +12,9 @@ double lx_mono(void);
 void lx_time_set_fake(int64_t t);
 
 /* "2026-11-23T08:36:14Z" into out (at least 21 bytes). */
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar, and back. */
+int64_t lx_days_from_civil(int y, int m, int d);
+void lx_civil_from_days(int64_t days, int *y, int *m, int *d);
 void lx_iso8601(int64_t t, char *out, size_t outlen);
 
 /* Today's date as YYYYMMDD in a fixed UTC offset (seconds east; Asia/Shanghai

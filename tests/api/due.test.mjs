@@ -212,4 +212,12 @@ test('a due list\'s households: never visited first, then the longest ago; only 
   assert.equal(before.status, 200, before.text);
   assert.deepEqual(before.body.households.map((h) => h.household_id), [H[0], H[1]].sort((x, y) => x - y));
   assert.ok(before.body.households.every((h) => h.last_visit === null && h.days_since_visit === null));
+  // A visit to H[0] on the 15th: now H[1] (the 14th) was visited longest ago and comes
+  // first, against the order of the ids.
+  assert.ok(H[0] < H[1]);
+  contact(A, 'visit', bj('2026-03-15'), H[0]);
+  const after = await town.get(`/api/v1/members/${A}/due?date=2026-03-16`);
+  assert.equal(after.status, 200, after.text);
+  assert.deepEqual(after.body.households.map((h) => h.household_id), [H[1], H[0]]);
+  assert.deepEqual(after.body.households.map((h) => h.days_since_visit), [2, 1]);
 });
