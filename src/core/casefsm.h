@@ -82,7 +82,13 @@ typedef struct case_input {
  * - LX_ECONFLICT: the event is not legal in this state (a rating before resolution, a
  *   second rating, escalation above the county, a reopen after the window ...);
  * - LX_EDENIED: legal, but not for this actor (staff rating a case with a card link, a
- *   resident assigning ...).
+ *   resident assigning ...); a resident may only rate, reopen and resume, and only a
+ *   resident reopens;
+ * - LX_EINVAL: a rating that is not satisfied, basic or unsatisfied.
+ * The state is checked first, then the actor, then the rest. Staff close a resolved case
+ * unrated only once rating_wait has passed since resolved_at; a resident reopens only a
+ * rated resolution (rating set), within reopen_window of rated_at.
+ * *why points to a constant or to a per-thread buffer valid until the next call.
  * Effects beyond the state: CE_REPLY and CE_RESOLVE set responded_at if unset; CE_RESOLVE
  * sets resolved_at and clears rating; CE_RATE sets rating and rated_at, and an
  * unsatisfied rating moves the case to in_progress with supervised = 1; CE_REOPEN does
@@ -92,7 +98,8 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
 
 /* Is the case open (its resolution clock runs or is paused)? received .. waiting. */
 int case_state_open(case_state st);
-/* Stable codes ("in_progress"), and back (-1 if unknown). */
+/* Stable codes ("in_progress"), and back (-1 if unknown). The codes are NULL for values
+ * out of range, and case_rating_code(RATING_NONE) is NULL: no rating has no code. */
 const char *case_state_code(case_state st);
 int case_state_parse(const char *code);
 const char *case_event_code(case_event ev);
