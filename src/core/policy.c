@@ -1,6 +1,7 @@
 /* policy.c -- the table of named policies and their defaults. */
 #include "core/policy.h"
 #include "core/contact_rules.h"
+#include "core/workcal.h"
 
 #include <string.h>
 
@@ -14,6 +15,23 @@ static lx_status check_rule(const char *key, const char *text, lx_error *e)
 {
     cr_rule r;
     return cr_rule_parse(key + strlen(POLICY_RULE_PREFIX), text, &r, e);
+}
+
+/* A time limit of cases: a text policy with a grammar (core/workcal.h). */
+#define L_(key, def, maxlen, src, doc, check)                                                 \
+    {key, POLICY_WORK, 0, 0, maxlen, def, src, doc, check}
+
+static lx_status check_limit(const char *key, const char *text, lx_error *e)
+{
+    (void)key;
+    limit_spec s;
+    return limit_spec_parse(text, &s, e);
+}
+
+static lx_status check_limit_categories(const char *key, const char *text, lx_error *e)
+{
+    (void)key;
+    return limit_category_find(text, NULL, NULL, NULL, e);
 }
 
 /* The seed-002 service commitment (设岗定责: identity, service, promise). */
@@ -79,6 +97,33 @@ static const policy_def table[] = {
        " edits need one (all edits are audited)"),
     N_("resident.guess_limit", POLICY_SECURITY, 20, 5, 1000, "ours",
        "wrong card links from one address in 10 minutes before it is refused for a while"),
+    /* Requests from the people (SPEC C5): time limits ("24h", "7d", "15wd", with levels
+     * that differ: "7d, township 10d, county 15wd"; see core/workcal.h) and the rest. */
+    L_("case.limit.response", "24h", 200, "ours, after Beijing 12345 practice",
+       "time to the first response (an interim reply or a resolution) of an ordinary case",
+       check_limit),
+    L_("case.limit.emergency", "2h", 200, "Beijing 12345 practice (secondary sources, SPEC C5)",
+       "time to resolve an emergency case", check_limit),
+    L_("case.limit.ordinary", "7d", 200, "Beijing 12345 practice (secondary sources, SPEC C5)",
+       "time to resolve an ordinary case", check_limit),
+    L_("case.limit.complex", "15d", 200, "Beijing 12345 practice (secondary sources, SPEC C5)",
+       "time to resolve a complex case", check_limit),
+    L_("case.limit.by_category", "water 24h", 500,
+       "Beijing 12345 practice: water, power, gas and heating 24 h",
+       "time to resolve an ordinary case of these request categories, overriding"
+       " case.limit.ordinary (\"water 24h; dispute 15d\")",
+       check_limit_categories),
+    N_("case.rating_wait_days", POLICY_WORK, 7, 1, 90, "ours",
+       "days the resident has to rate a resolution before staff may close the case unrated"),
+    N_("case.reopen_days", POLICY_WORK, 30, 0, 365, "ours (SPEC C5: a resident can reopen)",
+       "days after rating a case within which the resident may reopen it (0: never)"),
+    N_("case.follow_up_percent", POLICY_WORK, 20, 0, 100, "ours (SPEC C5: 回访 a sample)",
+       "share of resolved cases, in percent, picked for a follow-up call"),
+    N_("case.photos_max", POLICY_WORK, 3, 1, 10, "ours", "photos one case or reply may carry"),
+    N_("case.photo_max_bytes", POLICY_WORK, 5242880, 102400, 20971520, "ours",
+       "largest photo accepted, in bytes"),
+    N_("case.resident_daily_max", POLICY_WORK, 10, 1, 100, "ours",
+       "cases a household may open in a day from its card"),
     /* The rules of contact (SPEC C4). Windows ("before", "after") are ours. */
     R_("elderly.call",
        "subject=household tag=lonely_elderly kinds=call,online,in_person period=week"

@@ -42,7 +42,7 @@ typedef struct workcal {
 /* The built-in table for `year` (the State Council notices of 2024, 2025, 2026), or NULL. */
 const workcal_year *workcal_builtin(int year);
 
-/* 1 if county-local date ymd (YYYYMMDD) is a working day in c. */
+/* 1 if county-local date ymd (YYYYMMDD) is a working day in c (NULL: no tables). */
 int workcal_is_working_day(const workcal *c, int ymd);
 
 typedef enum limit_unit { LIMIT_HOURS, LIMIT_DAYS, LIMIT_WORKDAYS } limit_unit;
@@ -69,7 +69,9 @@ int time_limit_parse(const char *s, time_limit *out);
 void time_limit_format(time_limit l, char *out, size_t outlen);
 
 /* Parse a limit spec ("7d, township 10d, county 15wd"): LX_OK, or LX_EINVAL with e
- * filled in (field "value", a sentence naming the bad part). A level may appear once. */
+ * filled in (field "value", a sentence naming the bad part). A level may appear once, and
+ * the limit for every level exactly once. Items are separated by ',' or '，'; a level may
+ * be named by a node kind too ("street 10d" is the township level). out may be NULL. */
 lx_status limit_spec_parse(const char *text, limit_spec *out, lx_error *e);
 /* The limit at level l. */
 time_limit limit_spec_at(const limit_spec *s, case_level l);
@@ -77,7 +79,10 @@ time_limit limit_spec_at(const limit_spec *s, case_level l);
 /* A category's override list, "water 24h; dispute 15d" (items separated by ';', each a
  * request category code and a limit spec). LX_OK with the spec for `category` in *out and
  * *found = 1, or *found = 0 if the list does not name it; LX_EINVAL for a malformed list
- * (unknown category, bad limit). `category` NULL only checks the list. */
+ * (unknown category, a category given twice, bad limit). Items are separated by ';' or '；'
+ * and empty ones are skipped, so "" is a valid list that names nothing. A category is
+ * matched by vocab_find (code or label). `category` NULL only checks the list; out and
+ * found may be NULL. */
 lx_status limit_category_find(const char *text, const char *category, limit_spec *out,
                               int *found, lx_error *e);
 
@@ -88,7 +93,9 @@ typedef struct clock_pause {
 
 /* When a clock of `lim` started at `start` (UTC seconds) runs out, given its pauses
  * (sorted, not overlapping, none before start) and, for working days, the calendar.
- * A pause that still lasts (to == 0) stops the clock: the result is then INT64_MAX. */
+ * A pause that still lasts (to == 0) stops the clock: the result is then INT64_MAX, unless
+ * the clock ran out before that pause began (a late case stays late while it waits).
+ * cal may be NULL unless lim counts working days. O(days between start and the result). */
 int64_t clock_deadline(int64_t start, time_limit lim, const clock_pause *pauses,
                        size_t npauses, const workcal *cal);
 
