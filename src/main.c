@@ -3,6 +3,7 @@
 #include "http/http.h"
 #include "store/audit.h"
 #include "store/bulk.h"
+#include "store/cases.h"
 #include "store/county.h"
 #include "store/history.h"
 #include "io/export.h"
@@ -21,6 +22,7 @@
 #include "util/zh.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <string.h>
 #include <strings.h>
@@ -54,6 +56,7 @@ static void usage(FILE *f)
           "  import    check and import a ledger (CSV/XLSX); --template writes the template\n"
           "  assign    pair members with households by the optimiser (--dry-run to look first)\n"
           "  history   fill a demo county with generated contact history (after assign)\n"
+          "  cases     sweep: notify of cases that passed a deadline (the server does it too)\n"
           "  export    export a registry to XLSX or CSV\n"
           "  audit     verify the audit log's hash chain\n"
           "  routes    print the API route table as JSON\n"
@@ -263,6 +266,80 @@ static int cmd_demo(opts *o, int argc, char **argv)
     return rc;
 }
 
+/* ---- the overdue sweep: notifies of cases that passed a deadline ---- */
+
+#define SWEEP_SECONDS 60
+
+static pthread_mutex_t sweep_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sweep_cv = PTHREAD_COND_INITIALIZER;
+static int sweep_stop;
+
+typedef struct sweep_ctx {
+    int64_t at;
+    int n;
+} sweep_ctx;
+
+static lx_status sweep_txn(void *arg, db *d)
+{
+    sweep_ctx *c = arg;
+    return cases_sweep(d, c->at, &c->n);
+}
+
+static void *sweeper(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&sweep_mu);
+    while (!sweep_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += SWEEP_SECONDS;
+        pthread_cond_timedwait(&sweep_cv, &sweep_mu, &until);
+        if (sweep_stop)
+            break;
+        pthread_mutex_unlock(&sweep_mu);
+        sweep_ctx c = {lx_now(), 0};
+        if (store_txn(sweep_txn, &c))
+            log_warn("sweep: could not notify of overdue cases; trying again in %d s",
+                     SWEEP_SECONDS);
+        else if (c.n)
+            log_info("sweep: %d cases newly overdue", c.n);
+        pthread_mutex_lock(&sweep_mu);
+    }
+    pthread_mutex_unlock(&sweep_mu);
+    store_thread_done();
+    return NULL;
+}
+
+static int cmd_cases(opts *o, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "sweep") || wants_help(argc, argv)) {
+        printf("usage: lianxin cases sweep [--at YYYY-MM-DDTHH:MM]\n"
+               "Notify the assignee and the place above of every open case that passed a\n"
+               "deadline (the server does this every %d seconds); --at sweeps as of that\n"
+               "county-local time.\n",
+               SWEEP_SECONDS);
+        return wants_help(argc, argv) ? 0 : 2;
+    }
+    sweep_ctx c = {lx_now(), 0};
+    if (argc == 4 && !strcmp(argv[2], "--at")) {
+        if (lx_parse_time(argv[3], 8 * 3600, &c.at)) {
+            fprintf(stderr, "lianxin: --at is a time, YYYY-MM-DDTHH:MM\n");
+            return 2;
+        }
+    } else if (argc != 2) {
+        fprintf(stderr, "lianxin: usage: lianxin cases sweep [--at TIME]\n");
+        return 2;
+    }
+    if (open_store(o, 0))
+        return 1;
+    lx_status rc = store_txn(sweep_txn, &c);
+    store_close();
+    if (rc)
+        return 1;
+    printf("%d cases newly overdue\n", c.n);
+    return 0;
+}
+
 static int cmd_serve(opts *o, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL;
@@ -292,7 +369,16 @@ static int cmd_serve(opts *o, int argc, char **argv)
     }
     if (open_store(o, 0))
         return 1;
+    pthread_t sweep;
+    int sweeping = pthread_create(&sweep, NULL, sweeper, NULL) == 0;
     lx_status rc = http_serve(listen, threads, web);
+    if (sweeping) {
+        pthread_mutex_lock(&sweep_mu);
+        sweep_stop = 1;
+        pthread_cond_signal(&sweep_cv);
+        pthread_mutex_unlock(&sweep_mu);
+        pthread_join(sweep, NULL);
+    }
     store_close();
     return rc ? 1 : 0;
 }
@@ -903,6 +989,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "import")) return cmd_import(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "assign")) return cmd_assign(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "history")) return cmd_history(&o, sub_argc, sub_argv);
+    if (!strcmp(cmd, "cases")) return cmd_cases(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "export")) return cmd_export(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "routes")) return cmd_routes();
     if (!strcmp(cmd, "policies")) return cmd_policies();

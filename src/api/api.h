@@ -59,6 +59,55 @@ lx_status api_cards(req *r);
 lx_status api_card_revoke(req *r);
 lx_status api_resident_page(req *r);
 
+/* The resident pages' shared parts (cards.c): resolve the card link of the request's first
+ * path parameter into *c, counting wrong links per address; when the link is wrong or the
+ * address is over its limit the page is answered (*answered = 1). */
+struct card_data;
+lx_status api_resident_card(req *r, struct card_data *c, int *answered);
+/* Reply with the page in sb (taking its storage) and the resident pages' headers. */
+lx_status api_resident_html(req *r, int status, strbuf *sb);
+/* A small page that says heading and text. */
+lx_status api_resident_message(req *r, int status, const char *heading, const char *text);
+
+/* resident.c: the resident's side of cases (/r/{token}/...) and the public board (/p/...) */
+lx_status api_resident_cases_section(req *r, const struct card_data *c, strbuf *out);
+lx_status api_resident_case_open(req *r);
+lx_status api_resident_case_page(req *r);
+lx_status api_resident_case_rate(req *r);
+lx_status api_resident_case_reopen(req *r);
+lx_status api_resident_case_reply(req *r);
+lx_status api_resident_photo(req *r);
+lx_status api_board_page(req *r);
+lx_status api_board_photo(req *r);
+
+/* cases.c: cases for staff */
+lx_status api_cases_list(req *r);
+lx_status api_cases_open(req *r);
+lx_status api_cases_get(req *r);
+lx_status api_cases_act(req *r);
+lx_status api_cases_phone(req *r);
+lx_status api_cases_photo_add(req *r);
+lx_status api_cases_photo_get(req *r);
+lx_status api_cases_publish(req *r);
+lx_status api_rates(req *r);
+lx_status api_contact_cases(req *r);
+lx_status api_board_list(req *r);
+lx_status api_board_withdraw(req *r);
+lx_status api_templates_list(req *r);
+lx_status api_templates_add(req *r);
+lx_status api_templates_deactivate(req *r);
+lx_status api_calendar_get(req *r);
+lx_status api_calendar_set(req *r);
+lx_status api_notifications_list(req *r);
+lx_status api_notifications_read(req *r);
+/* Shared with resident.c: a requester's phone checked into buf (*out NULL if none given);
+ * an uploaded image cleaned and stored; a stored photo sent. */
+lx_status api_case_phone_in(req *r, const char *text, char *buf, size_t len, const char **out);
+struct case_photo_ref;
+lx_status api_case_store_photo(req *r, const char *field, const unsigned char *data, size_t n,
+                               struct case_photo_ref *out);
+lx_status api_send_photo(req *r, const char *hash);
+
 /* contacts.c: contacts (visits, calls, talks, meetings) and the county's visit form */
 lx_status api_contacts_list(req *r);
 lx_status api_contacts_get(req *r);

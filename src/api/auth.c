@@ -264,7 +264,9 @@ lx_status api_vocab(req *r)
                           &vocab_tag, &vocab_difficulty, &vocab_relation, &vocab_node_kind,
                           &vocab_unit_kind, &vocab_org_kind, &vocab_org_basis,
                           &vocab_contact_kind, &vocab_talk_situation,
-                          &vocab_request_category};
+                          &vocab_request_category, &vocab_case_channel,
+                          &vocab_case_priority, &vocab_case_state, &vocab_case_rating,
+                          &vocab_follow_up};
     json_t *o = json_object();
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         json_t *arr = json_array();

@@ -3,6 +3,7 @@
 #include "core/utf8.h"
 #include "http/ratelimit.h"
 #include "io/card_html.h"
+#include "io/case_html.h"
 #include "store/audit.h"
 #include "store/cards.h"
 #include "store/county.h"
@@ -222,20 +223,35 @@ static void resident_headers(req *r)
 {
     req_header_out(r, "Cache-Control", "no-store");
     req_header_out(r, "Content-Security-Policy",
-                   "default-src 'none'; style-src 'unsafe-inline'; img-src data:;"
-                   " base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+                   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
+                   " base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+}
+
+lx_status api_resident_html(req *r, int status, strbuf *sb)
+{
+    size_t len = 0;
+    if (!strbuf_ok(sb)) {
+        strbuf_release(sb);
+        log_error("resident page: a page is over %zu bytes", PAGE_LIMIT);
+        return LX_EIO;
+    }
+    char *html = strbuf_detach(sb, &len);
+    resident_headers(r);
+    req_reply_raw(r, status, "text/html; charset=utf-8", html, len, NULL);
+    return LX_OK;
 }
 
 static lx_status plain_page(req *r, int status, const char *heading, const char *text)
 {
     strbuf sb;
-    size_t len = 0;
     strbuf_init(&sb, PAGE_LIMIT);
     card_html_message(&sb, heading, text);
-    char *html = strbuf_detach(&sb, &len);
-    resident_headers(r);
-    req_reply_raw(r, status, "text/html; charset=utf-8", html, len, NULL);
-    return LX_OK;
+    return api_resident_html(r, status, &sb);
+}
+
+lx_status api_resident_message(req *r, int status, const char *heading, const char *text)
+{
+    return plain_page(r, status, heading, text);
 }
 
 static lx_status not_found_page(req *r)
@@ -244,12 +260,12 @@ static lx_status not_found_page(req *r)
                       "这个链接无效或已经停用。请向您的联系党员或村（社区）索取新的联系卡。");
 }
 
-lx_status api_resident_page(req *r)
+lx_status api_resident_card(req *r, card_data *c, int *answered)
 {
-    char key[80], path[64], commitment[TEXT_POLICY_MAX];
+    char key[80], path[64];
     int64_t county = 0, root = 0, now = lx_now();
-    card_data c;
     db *d = store_db();
+    *answered = 0;
     if (!d)
         return LX_EIO;
     pthread_once(&guesses_once, guesses_init);
@@ -260,37 +276,47 @@ lx_status api_resident_page(req *r)
     if (rc && rc != LX_ENOTFOUND)
         return rc;
     int64_t limit = policy_get(d, county, "resident.guess_limit");
+    *answered = 1;
     if (ratelimit_count(guesses, key, now) >= limit)
         return plain_page(r, 429, "请稍后再试",
                           "这个网络打开了太多无效的链接，请过十分钟再扫码。");
-    rc = cards_resolve(d, r->a, r->nparam ? r->param[0] : "", &c);
+    rc = cards_resolve(d, r->a, r->nparam ? r->param[0] : "", c);
     if (rc == LX_ENOTFOUND) {
         if (ratelimit_hit(guesses, key, now) == limit)
             log_warn("resident page: %lld wrong card links from %s in %d minutes; refusing it",
                      (long long)limit, key, GUESS_WINDOW / 60);
         return not_found_page(r);
     }
-    if (rc)
+    *answered = 0;
+    return rc;
+}
+
+lx_status api_resident_page(req *r)
+{
+    char commitment[TEXT_POLICY_MAX];
+    card_data c;
+    int answered = 0;
+    lx_status rc = api_resident_card(r, &c, &answered);
+    if (rc || answered)
         return rc;
+    db *d = store_db();
     policy_get_text(d, c.county_id, "card.commitment", commitment, sizeof commitment);
-    strbuf sb;
-    size_t len = 0;
-    strbuf_init(&sb, PAGE_LIMIT);
-    card_html_resident(&sb, &c, commitment);
-    if (!strbuf_ok(&sb)) {
-        strbuf_release(&sb);
-        log_error("resident page: household %lld's page is over %zu bytes",
-                  (long long)c.household_id, PAGE_LIMIT);
-        return LX_EIO;
+    strbuf extra;
+    strbuf_init(&extra, PAGE_LIMIT);
+    rc = api_resident_cases_section(r, &c, &extra);
+    if (rc) {
+        strbuf_release(&extra);
+        return rc;
     }
+    strbuf sb;
+    strbuf_init(&sb, PAGE_LIMIT);
+    card_html_resident(&sb, &c, commitment, case_html_css, strbuf_str(&extra));
+    strbuf_release(&extra);
     /* A read of the household's card by whoever holds the link: audited
      * without any personal data, in the household's county. */
     principal anyone = {0, NULL, ROLE_RESIDENT, c.county_id, 0, NULL, 0, 0, c.household_id};
     audit_rec ar = {&anyone, r->addr, "resident.page",
                     arena_printf(r->a, "households/%lld", (long long)c.household_id), "ok", NULL};
     audit_enqueue(&ar);
-    char *html = strbuf_detach(&sb, &len);
-    resident_headers(r);
-    req_reply_raw(r, 200, "text/html; charset=utf-8", html, len, NULL);
-    return LX_OK;
+    return api_resident_html(r, 200, &sb);
 }

@@ -28,10 +28,12 @@ static const char *const perm_names[PERM__COUNT] = {
     [PERM_AUDIT_READ] = "audit.read", [PERM_CARDS] = "cards",
     [PERM_PAIRING_READ] = "pairing.read", [PERM_PAIRING_WRITE] = "pairing.write",
     [PERM_PAIRING_RUN] = "pairing.run", [PERM_CONTACT_READ] = "contact.read",
-    [PERM_CONTACT_WRITE] = "contact.write",
+    [PERM_CONTACT_WRITE] = "contact.write", [PERM_CASE_READ] = "case.read",
+    [PERM_CASE_WRITE] = "case.write", [PERM_CASE_PUBLISH] = "case.publish",
 };
 
 #define P(x) (1u << (x))
+#define CASES_ALL (P(PERM_CASE_READ) | P(PERM_CASE_WRITE) | P(PERM_CASE_PUBLISH))
 /* The whole permission table on one screen. PERM_PUBLIC and PERM_SELF are
  * everyone's; the rest are listed per role. */
 static const unsigned role_perms[ROLE__COUNT] = {
@@ -42,24 +44,28 @@ static const unsigned role_perms[ROLE__COUNT] = {
                           P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) | P(PERM_UNMASK) |
                           P(PERM_POLICY_READ) | P(PERM_POLICY_WRITE) | P(PERM_POLICY_WORK) |
                           P(PERM_CARDS) | P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) |
-                          P(PERM_PAIRING_RUN) | P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
+                          P(PERM_PAIRING_RUN) | P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE) |
+                          CASES_ALL,
     [ROLE_TOWNSHIP_ADMIN] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                             P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) |
                             P(PERM_UNMASK) | P(PERM_POLICY_READ) | P(PERM_CARDS) |
                             P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) | P(PERM_PAIRING_RUN) |
-                            P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
+                            P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE) | CASES_ALL,
     [ROLE_VILLAGE_SECRETARY] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                                P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) |
                                P(PERM_UNMASK) | P(PERM_POLICY_READ) | P(PERM_CARDS) |
                                P(PERM_PAIRING_READ) | P(PERM_PAIRING_WRITE) |
-                               P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
+                               P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE) | CASES_ALL,
     [ROLE_GROUP_LEADER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_REG_WRITE) |
                           P(PERM_EXPORT) | P(PERM_POLICY_READ) | P(PERM_PAIRING_READ) |
-                          P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
+                          P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE) | P(PERM_CASE_READ) |
+                          P(PERM_CASE_WRITE),
     [ROLE_MEMBER] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_PAIRING_READ) |
-                    P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE),
+                    P(PERM_CONTACT_READ) | P(PERM_CONTACT_WRITE) | P(PERM_CASE_READ) |
+                    P(PERM_CASE_WRITE),
     [ROLE_INSPECTOR] = P(PERM_TREE_READ) | P(PERM_REG_READ) | P(PERM_EXPORT) |
-                       P(PERM_POLICY_READ) | P(PERM_PAIRING_READ) | P(PERM_CONTACT_READ),
+                       P(PERM_POLICY_READ) | P(PERM_PAIRING_READ) | P(PERM_CONTACT_READ) |
+                       P(PERM_CASE_READ),
     [ROLE_RESIDENT] = P(PERM_REG_READ),
 };
 
@@ -103,7 +109,8 @@ scope scope_for(const principal *p, resource_kind r)
 {
     scope s = {SCOPE_NONE, p->county_id, NULL, 0, 0, 0};
     int personal =
-        r == RES_MEMBERS || r == RES_HOUSEHOLDS || r == RES_RESIDENTS || r == RES_CONTACTS;
+        r == RES_MEMBERS || r == RES_HOUSEHOLDS || r == RES_RESIDENTS || r == RES_CONTACTS ||
+        r == RES_CASES;
 
     switch (p->role) {
     case ROLE_COUNTY_ADMIN:
@@ -136,7 +143,7 @@ scope scope_for(const principal *p, resource_kind r)
         }
         break;
     case ROLE_RESIDENT:
-        if (r == RES_HOUSEHOLDS || r == RES_RESIDENTS) {
+        if (r == RES_HOUSEHOLDS || r == RES_RESIDENTS || r == RES_CASES) {
             s.kind = SCOPE_HOUSEHOLD;
             s.household_id = p->household_id;
         }

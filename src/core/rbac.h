@@ -44,6 +44,9 @@ typedef enum perm {
     PERM_PAIRING_RUN,   /* run automatic assignment; pair units with villages; contact points */
     PERM_CONTACT_READ,  /* see contacts (visits, calls, talks, meetings) and the visit form */
     PERM_CONTACT_WRITE, /* record, edit and deactivate contacts */
+    PERM_CASE_READ,     /* see cases (requests from the people), queues, rates */
+    PERM_CASE_WRITE,    /* open and handle cases: assign, reply, escalate, resolve, close */
+    PERM_CASE_PUBLISH,  /* put checked, redacted cases on the village's public board */
     PERM__COUNT
 } perm;
 
@@ -84,6 +87,7 @@ typedef enum scope_kind {
 typedef enum resource_kind {
     RES_NODES, RES_UNITS, RES_ORGS, RES_MEMBERS, RES_HOUSEHOLDS, RES_RESIDENTS,
     RES_CONTACTS, /* contact records: not a registry (record_resource gives NULL) */
+    RES_CASES,    /* cases: by the path of the node that first received them */
     RES__COUNT
 } resource_kind;
 

@@ -145,6 +145,44 @@ VOCAB(vocab_request_category, "request_category",
       {"farming", "农业技术", "農業技術", "farming technology"},
       {"other", "其他", "其他", "other"});
 
+/* Where a case came from (SPEC C5): a contact or a meeting, the reception desk,
+ * a phone call, a member on a resident's behalf, the resident's own page. */
+VOCAB(vocab_case_channel, "case_channel",
+      {"visit", "走访", "走訪", "visit"},
+      {"meeting", "会议", "會議", "meeting"},
+      {"reception", "接待", "接待", "reception desk"},
+      {"phone", "来电", "來電", "phone call"},
+      {"member", "党员代办", "黨員代辦", "member on the resident's behalf"},
+      {"resident", "群众扫码", "群眾掃碼", "resident page"});
+
+/* How urgent a case is: its time limit (policies case.limit.*). */
+VOCAB(vocab_case_priority, "case_priority",
+      {"emergency", "紧急", "緊急", "emergency"},
+      {"ordinary", "一般", "一般", "ordinary"},
+      {"complex", "复杂", "複雜", "complex"});
+
+/* A case's state; the codes are core/casefsm.c's. */
+VOCAB(vocab_case_state, "case_state",
+      {"received", "已受理", "已受理", "received"},
+      {"assigned", "已交办", "已交辦", "assigned"},
+      {"in_progress", "办理中", "辦理中", "in progress"},
+      {"waiting", "待补充", "待補充", "waiting on the requester"},
+      {"resolved", "已办结", "已辦結", "resolved"},
+      {"rated", "已评价", "已評價", "rated"},
+      {"closed", "已关闭", "已關閉", "closed"});
+
+/* The resident's rating; the codes are core/casefsm.c's. */
+VOCAB(vocab_case_rating, "case_rating",
+      {"satisfied", "满意", "滿意", "satisfied"},
+      {"basic", "基本满意", "基本滿意", "basically satisfied"},
+      {"unsatisfied", "不满意", "不滿意", "unsatisfied"});
+
+/* What a follow-up call (回访) found. */
+VOCAB(vocab_follow_up, "follow_up",
+      {"fixed", "已解决", "已解決", "fixed"},
+      {"partly", "部分解决", "部分解決", "partly fixed"},
+      {"not_fixed", "未解决", "未解決", "not fixed"});
+
 int vocab_contact_in_person(int kind)
 {
     const char *c = vocab_code(&vocab_contact_kind, kind);

@@ -21,7 +21,8 @@ typedef struct vocab {
 
 extern const vocab vocab_gender, vocab_rank, vocab_category, vocab_skill, vocab_tag,
     vocab_difficulty, vocab_relation, vocab_node_kind, vocab_unit_kind, vocab_org_kind,
-    vocab_org_basis, vocab_contact_kind, vocab_talk_situation, vocab_request_category;
+    vocab_org_basis, vocab_contact_kind, vocab_talk_situation, vocab_request_category,
+    vocab_case_channel, vocab_case_priority, vocab_case_state, vocab_case_rating, vocab_follow_up;
 
 /* For a term of vocab_contact_kind: 1 if made in person (all but call and
  * online; seed 003: a phone call never satisfies an in-person rule), and 1 if

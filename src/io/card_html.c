@@ -4,6 +4,7 @@
 #include "util/xalloc.h"
 
 #include <qrencode.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define QR_QUIET 4 /* modules of white around a QR code, as the standard asks */
@@ -311,19 +312,43 @@ static void who_block(strbuf *sb, const char *heading, const card_contact *c, in
     strbuf_adds(sb, "</section>");
 }
 
-static void page_head(strbuf *sb, const char *title, const char *css)
+/* The resident pages post their forms and show their photos from this server. */
+#define CSP_RESIDENT_META                                                                     \
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"              \
+    " style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'\">"
+
+static void page_head_csp(strbuf *sb, const char *title, const char *css, int forms)
 {
-    strbuf_adds(sb, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">" CSP_META
-                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+    strbuf_adds(sb, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">");
+    strbuf_adds(sb, forms ? CSP_RESIDENT_META : CSP_META);
+    strbuf_adds(sb, "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                     "<meta name=\"referrer\" content=\"no-referrer\">"
                     "<meta name=\"robots\" content=\"noindex,nofollow\"><title>");
     card_html_escape(sb, title);
     strbuf_addf(sb, "</title><style>%s</style></head><body><main>", css);
 }
 
-void card_html_resident(strbuf *sb, const card_data *c, const char *commitment)
+static void page_head(strbuf *sb, const char *title, const char *css)
 {
-    page_head(sb, "我的联系党员", phone_css);
+    page_head_csp(sb, title, css, 0);
+}
+
+void card_html_phone_head(strbuf *sb, const char *title, const char *more_css)
+{
+    strbuf sbcss;
+    size_t len = 0;
+    strbuf_init(&sbcss, 64u << 10);
+    strbuf_adds(&sbcss, phone_css);
+    strbuf_adds(&sbcss, more_css ? more_css : "");
+    char *css = strbuf_detach(&sbcss, &len);
+    page_head_csp(sb, title, css ? css : phone_css, 1);
+    free(css);
+}
+
+void card_html_resident(strbuf *sb, const card_data *c, const char *commitment,
+                        const char *more_css, const char *extra)
+{
+    card_html_phone_head(sb, "我的联系党员", more_css);
     strbuf_adds(sb, "<h1>党群连心 · 我的联系党员</h1><p class=\"place\">");
     place_text(sb, c);
     if (c->head_name && *c->head_name) {
@@ -347,6 +372,8 @@ void card_html_resident(strbuf *sb, const card_data *c, const char *commitment)
         card_html_escape(sb, commitment);
         strbuf_adds(sb, "</p></section>");
     }
+    if (extra)
+        strbuf_adds(sb, extra);
     strbuf_adds(sb, "<footer>电话打不通时，请联系村（社区）或乡镇（街道）。</footer>"
                     "</main></body></html>\n");
 }

@@ -55,7 +55,12 @@ lx_status card_html_print(strbuf *sb, const card_sheet *sh, const card_data *car
  * member, the assistance cadre if any, the village and township contacts,
  * the commitment, the place and the head's masked name; no other personal
  * data of the household. */
-void card_html_resident(strbuf *sb, const card_data *c, const char *commitment);
+void card_html_resident(strbuf *sb, const card_data *c, const char *commitment,
+                        const char *more_css, const char *extra);
+
+/* The head of a phone page (through <main>) that may post forms to this server and show
+ * its images: the resident page's style plus more_css (may be NULL). */
+void card_html_phone_head(strbuf *sb, const char *title, const char *more_css);
 
 /* Append a small plain page (no data) saying `heading` and `text`, for
  * "not found" and "too many tries". Both are escaped. */

@@ -53,6 +53,7 @@ int64_t db_col_int(db_stmt *st, int i);
 const char *db_col_text(db_stmt *st, int i); /* NULL for SQL NULL */
 const void *db_col_blob(db_stmt *st, int i, size_t *n);
 int db_col_is_null(db_stmt *st, int i);
+int db_col_is_int(db_stmt *st, int i); /* the value is a whole number */
 
 /* Transactions. db_begin takes the write lock at once (so two writers never
  * deadlock on upgrade); db_begin_read gives a consistent snapshot for reads.

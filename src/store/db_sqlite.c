@@ -223,6 +223,11 @@ int db_col_is_null(db_stmt *st, int i)
     return sqlite3_column_type(st->st, i) == SQLITE_NULL;
 }
 
+int db_col_is_int(db_stmt *st, int i)
+{
+    return sqlite3_column_type(st->st, i) == SQLITE_INTEGER;
+}
+
 lx_status db_begin(db *d)
 {
     lx_status rc = db_exec(d, "BEGIN IMMEDIATE");

@@ -50,7 +50,7 @@ void due_set_release(due_set *s)
 int due_utc_offset(db *d, int64_t county_id)
 {
     int64_t off = 28800;
-    if (store_scalar(d, "SELECT utc_offset FROM counties WHERE id = ? AND ? = ?", county_id, 0,
+    if (store_scalar(d, "SELECT utc_offset FROM counties WHERE id = ? AND ? = 0", county_id, 0,
                      NULL, &off))
         off = 28800;
     return (int)off;

@@ -139,6 +139,16 @@ void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
             /* a member's own contacts: those credited to them */
             strbuf_addf(&q->sql, " AND %s.member_id = ?", t);
             qb_int(q, s->member_id);
+        } else if (r == RES_CASES) {
+            /* a member's cases: assigned to them, opened by them, or of their households */
+            strbuf_addf(&q->sql,
+                        " AND (%s.assignee_member_id = ? OR %s.opened_by_member = ? OR"
+                        " %s.household_id IN (SELECT household_id FROM pairings"
+                        " WHERE member_id = ? AND ended_at IS NULL))",
+                        t, t, t);
+            qb_int(q, s->member_id);
+            qb_int(q, s->member_id);
+            qb_int(q, s->member_id);
         } else if (r == RES_UNITS) {
             strbuf_addf(&q->sql, " AND %s.id = ?", t);
             qb_int(q, s->unit_id);
@@ -147,7 +157,7 @@ void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
         }
         break;
     case SCOPE_HOUSEHOLD:
-        if (r == RES_HOUSEHOLDS || r == RES_RESIDENTS) {
+        if (r == RES_HOUSEHOLDS || r == RES_RESIDENTS || r == RES_CASES) {
             strbuf_addf(&q->sql, " AND %s.%s = ?", t, r == RES_HOUSEHOLDS ? "id" : "household_id");
             qb_int(q, s->household_id);
         } else {

@@ -95,6 +95,30 @@ async function liveTargets() {
   live.contact = { kind: 'visit', happened_at: new Date().toISOString(), household_ids: [freeHousehold], member_id: live.liaisonMember };
   routeIds['/api/v1/contacts/{id}'] = ok(await county.post('/api/v1/contacts', { ...live.contact, notes: '坏输入测试准备' }), 'contact').id;
   routeIds['/api/v1/contacts/{id}/deactivate'] = ok(await county.post('/api/v1/contacts', live.contact), 'contact').id;
+  // cases, each in the state its action needs (SPEC C5)
+  const caseIn = async (steps, body = {}) => {
+    const c = ok(await county.post('/api/v1/cases', { channel: 'reception', category: 'roads', text: '坏输入测试准备', node_id: village.id, ...body }), 'case');
+    const all = { assign: { member_id: live.liaisonMember }, start: {}, wait: { text: '请补充' }, resolve: { text: '已办结' }, rate: { rating: 'satisfied' } };
+    for (const s of steps) ok(await county.post(`/api/v1/cases/${c.id}/${s}`, all[s]), `case ${s}`);
+    return c.id;
+  };
+  for (const [action, steps] of [['assign', []], ['start', ['assign']], ['reply', []], ['wait', ['assign', 'start']],
+    ['resume', ['assign', 'start', 'wait']], ['escalate', []], ['resolve', ['assign', 'start']],
+    ['rate', ['assign', 'start', 'resolve']], ['follow-up', ['assign', 'start', 'resolve']],
+    ['close', ['assign', 'start', 'resolve', 'rate']], ['publish', ['assign', 'start', 'resolve']]]) {
+    routeIds[`/api/v1/cases/{id}/${action}`] = await caseIn(steps);
+  }
+  routeIds['/api/v1/cases/{id}/phone'] = await caseIn([], { phone: '13900001111' });
+  // an escalation into the county's queue notifies the county's accounts: a notification to read
+  const townCase = ok(await county.post('/api/v1/cases', { channel: 'phone', category: 'roads', text: '坏输入测试准备', node_id: village.parent_id }), 'township case');
+  ok(await county.post(`/api/v1/cases/${townCase.id}/escalate`, { text: '坏输入测试准备' }), 'escalation');
+  routeIds['/api/v1/notifications/{id}/read'] = (await county.get('/api/v1/notifications')).body.items[0].id;
+  routeIds['/api/v1/board/{id}/withdraw'] = ok(await county.post(`/api/v1/cases/${await caseIn(['assign', 'start', 'resolve'])}/publish`,
+    { text: '坏输入测试准备', resolution: '已办结' }), 'board item').id;
+  routeIds['/api/v1/reply-templates/{id}/deactivate'] = ok(await county.post('/api/v1/reply-templates',
+    { category: 'roads', text: '坏输入测试准备' }), 'template').id;
+  routeIds['/api/v1/contacts/{id}/cases'] = ok(await county.post('/api/v1/contacts',
+    { ...live.contact, requests: [{ text: '坏输入测试准备', category: 'roads', household_id: freeHousehold }] }), 'contact with a request').id;
   // and a planned run, last
   routeIds['/api/v1/assignments/{id}/apply'] = ok(await county.post('/api/v1/assignments',
     { layer: 'assistance', node_id: village.id }), 'planned run').id;
@@ -119,6 +143,10 @@ async function takeSnapshot() {
   s.contacts = (await county.get('/api/v1/contacts?active=all&limit=500')).body.items;
   s.visitForm = (await county.get('/api/v1/visit-form')).body;
   s.run = (await county.get(`/api/v1/assignments/${routeIds['/api/v1/assignments/{id}/apply']}`)).body;
+  s.cases = (await county.get('/api/v1/cases?limit=200')).body.items;
+  s.board = (await county.get('/api/v1/board')).body.items;
+  s.templates = (await county.get('/api/v1/reply-templates')).body.items;
+  s.calendar = (await county.get('/api/v1/calendar/2031')).body;
   return s;
 }
 
@@ -128,7 +156,8 @@ function jsonRoutes() {
   const out = [];
   for (const r of routes) {
     if (!['POST', 'PATCH', 'PUT'].includes(r.method)) continue;
-    if (r.path === '/api/v1/import/{kind}') continue;
+    if (r.path === '/api/v1/import/{kind}' || r.path === '/api/v1/cases/{id}/photos') continue; // files
+    if (r.path.startsWith('/r/')) continue; // the resident's forms (tests/api/cases.test.mjs)
     if (r.path.includes('{key}')) {
       for (const key of ['liaison.quota', 'password.min_length']) out.push({ ...r, key });
     } else {
@@ -144,10 +173,11 @@ const segmentOf = (r) => r.path.split('/')[3];   // /api/v1/<segment>/...
 function pathOf(r, id) {
   const seg = segmentOf(r);
   return r.path.replace('{id}', String(id ?? routeIds[r.path] ?? ids[seg])).replace('{key}', r.key ?? '')
-    .replace('{name}', 'seed001');
+    .replace('{name}', 'seed001').replace('{year}', '2031').replace('{hash}', 'a'.repeat(64));
 }
 
 function clientFor(r) {
+  if (r.path.startsWith('/api/v1/notifications/')) return county; // the county's own notification
   if (r.perm === 'public') return anon;
   if (r.perm === 'self') return self;
   if (r.perm === 'users.admin') return sysadmin;
@@ -189,6 +219,19 @@ function validBody(r) {
   if (r.path.startsWith('/api/v1/policies/')) return { value: r.key === 'liaison.quota' ? 20 : 10 };
   if (r.path === '/api/v1/contacts') return { ...live.contact, notes: '坏输入测试' };
   if (r.path === '/api/v1/contacts/{id}') return { notes: '坏输入测试' };
+  // cases (SPEC C5)
+  if (r.path === '/api/v1/cases') return { channel: 'phone', category: 'roads', text: '坏输入测试', node_id: village.id };
+  const act = { assign: { member_id: live.liaisonMember }, start: {}, reply: { text: '坏输入测试' }, wait: { text: '坏输入测试' },
+    resume: {}, escalate: { text: '坏输入测试' }, resolve: { text: '坏输入测试' }, rate: { rating: 'basic' },
+    'follow-up': { result: 'fixed' }, phone: { reason: '坏输入测试' }, publish: { text: '坏输入测试', resolution: '坏输入测试' } };
+  const m = /^\/api\/v1\/cases\/\{id\}\/([a-z-]+)$/.exec(r.path);
+  if (m && act[m[1]]) return act[m[1]];
+  if (r.path === '/api/v1/contacts/{id}/cases' || r.path === '/api/v1/reply-templates/{id}/deactivate') return {};
+  if (r.path === '/api/v1/notifications/{id}/read') return {};
+  if (r.path === '/api/v1/cases/{id}/photos') return {}; // (only the 404 sweeps: the case is looked up first)
+  if (r.path === '/api/v1/board/{id}/withdraw') return { reason: '坏输入测试' };
+  if (r.path === '/api/v1/reply-templates') return { category: 'roads', text: '坏输入测试' };
+  if (r.path === '/api/v1/calendar/{year}') return { off: ['2031-10-01'], work: ['2031-10-11'] };
   if (r.path === '/api/v1/visit-form') return { questions: [{ key: 'ok', label: '坏输入测试', type: 'yes_no' }] };
   if (r.path.endsWith('/deactivate') || r.path.endsWith('/activate') || r.path.endsWith('/unmask')) return { reason: '坏输入测试' };
   if (REGISTRIES.includes(seg) && r.method === 'POST') return newRecord(seg, '坏输入新建');
@@ -337,6 +380,10 @@ test('after all that bad input no record, account or policy has changed', async 
   assert.deepEqual(now.run, snapshot.run, 'the planned run was applied');
   assert.deepEqual(now.contacts, snapshot.contacts, 'a contact was recorded, changed or deactivated');
   assert.deepEqual(now.visitForm, snapshot.visitForm, 'the visit form changed');
+  assert.deepEqual(now.cases, snapshot.cases, 'a case was opened or changed');
+  assert.deepEqual(now.board, snapshot.board, 'the public board changed');
+  assert.deepEqual(now.templates, snapshot.templates, 'a reply template was added or retired');
+  assert.deepEqual(now.calendar, snapshot.calendar, 'the calendar changed');
   // nothing named by the bad bodies was created
   for (const seg of REGISTRIES) {
     const found = (await county.get(`/api/v1/${seg}?q=${encodeURIComponent('坏输入')}&active=all`)).body.items;
@@ -349,7 +396,8 @@ test('after all that bad input no record, account or policy has changed', async 
 
 // ---- ids ----
 
-const idRoutes = () => routes.filter((r) => r.path.includes('{id}'));
+// (the public board's pages answer in HTML: tests/api/cases.test.mjs)
+const idRoutes = () => routes.filter((r) => r.path.includes('{id}') && !r.path.startsWith('/p/'));
 
 test('ids that do not exist give 404 on every route that takes one', async () => {
   const problems = [];
@@ -519,7 +567,8 @@ test('the valid bodies the sweeps started from are accepted, so each refusal was
   for (const r of rest) {
     const res = await clientFor(r).req(r.method, pathOf(r), validBody(r));
     // a POST that makes a record answers 201: a collection, or a pairing's tasks
-    const want = r.method === 'POST' && (!r.path.includes('{') || r.path.endsWith('/{id}/tasks')) ? 201 : 200;
+    const want = r.method === 'POST' && (!r.path.includes('{') || r.path.endsWith('/{id}/tasks') ||
+      r.path.endsWith('/publish') || r.path.endsWith('/{id}/cases')) ? 201 : 200;
     const isLogin = r.path === '/api/v1/auth/login';
     if (res.status !== (isLogin ? 200 : want)) problems.push(`${r.method} ${pathOf(r)}: ${res.status} ${res.text.slice(0, 160)}`);
   }

@@ -140,7 +140,7 @@ test('a card\'s link opens a light resident page with the member and a tel: link
   assert.ok(Buffer.byteLength(html) < 100 * 1024);
   assert.ok(!/<script/i.test(html), 'no script');
   assert.ok(!/<link /i.test(html), 'no external style');
-  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;/);
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'">/);
   assert.match(html, /<meta name="viewport" content="width=device-width,initial-scale=1">/);
   assert.ok(html.includes(`<div class="name">${liaison.name}</div>`));
   assert.ok(html.includes(`href="tel:${liaison.phone}"`));

@@ -221,3 +221,21 @@ test('a due list\'s households: never visited first, then the longest ago; only 
   assert.deepEqual(after.body.households.map((h) => h.household_id), [H[1], H[0]]);
   assert.deepEqual(after.body.households.map((h) => h.days_since_visit), [2, 1]);
 });
+
+test('today is the county\'s date, not the server\'s UTC date', async () => {
+  // An offset that puts the county's date on another day than UTC's right now.
+  const hour = new Date().getUTCHours();
+  const off = hour >= 10 ? 14 * 3600 : -12 * 3600;
+  const local = new Date(Date.now() + off * 1000).toISOString().slice(0, 10);
+  assert.notEqual(local, new Date().toISOString().slice(0, 10));
+  sql(`UPDATE counties SET utc_offset = ${off}`);
+  try {
+    const r = await county.get(`/api/v1/members/${A}/due`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.today, local);
+  } finally {
+    sql('UPDATE counties SET utc_offset = 28800');
+  }
+  const bjToday = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  assert.equal((await county.get(`/api/v1/members/${A}/due`)).body.today, bjToday);
+});

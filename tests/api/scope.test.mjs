@@ -27,6 +27,9 @@ const HOLDERS = {
   'policy.work': ['county_admin'],
   'contact.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
   'contact.write': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member'],
+  'case.read': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member', 'inspector'],
+  'case.write': ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'member'],
+  'case.publish': ['county_admin', 'township_admin', 'village_secretary'],
 };
 const ACCOUNTS = { sysadmin: 'sysadmin', secadmin: 'secadmin', auditadmin: 'auditadmin', county: 'county_admin',
   township: 'township_admin', village: 'village_secretary', group: 'group_leader', inspector: 'inspector', member: 'member', resident: 'resident' };
@@ -43,7 +46,10 @@ test('every route names a permission that this test knows', () => {
   assert.ok(routes.length > 40);
   for (const r of routes) assert.ok(r.perm in HOLDERS, `${r.method} ${r.path} has perm ${r.perm}`);
   const pub = routes.filter((r) => r.perm === 'public').map((r) => `${r.method} ${r.path}`);
-  assert.deepEqual(pub.sort(), ['GET /api/v1/health', 'GET /r/{token}', 'POST /api/v1/auth/login']);
+  assert.deepEqual(pub.sort(), ['GET /api/v1/health', 'GET /p/{id}', 'GET /p/{id}/photos/{hash}',
+    'GET /r/{token}', 'GET /r/{token}/cases/{code}', 'GET /r/{token}/photos/{hash}',
+    'POST /api/v1/auth/login', 'POST /r/{token}/cases', 'POST /r/{token}/cases/{code}/rate',
+    'POST /r/{token}/cases/{code}/reopen', 'POST /r/{token}/cases/{code}/reply']);
 });
 
 test('each role is allowed exactly the routes its permissions give, and denied the rest', async () => {
@@ -51,7 +57,8 @@ test('each role is allowed exactly the routes its permissions give, and denied t
     for (const r of routes) {
       if (r.perm === 'public' || r.perm === 'self') continue;
       const key = role === 'secadmin' ? 'password.min_length' : 'liaison.quota';
-      const path = r.path.replace('{id}', '999999999').replace('{key}', key).replace('{kind}', 'households').replace('{token}', 'x');
+      const path = r.path.replace('{id}', '999999999').replace('{key}', key).replace('{kind}', 'households').replace('{token}', 'x')
+        .replace('{year}', '2026').replace('{hash}', 'a'.repeat(64)).replace('{code}', 'ABCDEFGH');
       const res = await clients[name].req(r.method, path, r.method === 'GET' ? undefined : {});
       const allowed = HOLDERS[r.perm] === 'all' || HOLDERS[r.perm].includes(role);
       if (allowed) assert.notEqual(res.status, 403, `${role} should reach ${r.method} ${r.path}: ${res.text}`);

@@ -273,11 +273,13 @@ static void test_resident_page_is_light_and_shows_who_to_call(void **state)
     strbuf sb = STRBUF_INIT;
     (void)state;
     c.token = NULL;
-    card_html_resident(&sb, &c, "有求必应 <b>");
+    card_html_resident(&sb, &c, "有求必应 <b>", NULL, NULL);
     const char *html = strbuf_str(&sb);
     expect_has(html, "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+    /* it posts its request form and shows photos only to and from this server */
     expect_has(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
-                     " style-src 'unsafe-inline'; img-src data:;");
+                     " style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none';"
+                     " form-action 'self'\">");
     expect_has(html, "font:18px/1.6");
     expect_has(html, "min-height:52px");
     expect_lacks(html, "<script");
@@ -295,7 +297,7 @@ static void test_resident_page_is_light_and_shows_who_to_call(void **state)
 
     c.liaison = (card_contact){NULL, NULL};
     c.assistance = (card_contact){NULL, NULL};
-    card_html_resident(&sb, &c, "");
+    card_html_resident(&sb, &c, "", NULL, NULL);
     expect_has(strbuf_str(&sb), "联系党员：待安排");
     expect_lacks(strbuf_str(&sb), "帮扶干部");
     strbuf_release(&sb);
