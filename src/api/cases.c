@@ -601,9 +601,10 @@ lx_status api_templates_add(req *r)
         rc = body_vocab(r, "category", &vocab_request_category, NULL, &cat);
     if (!rc)
         rc = body_text(r, "text", CASE_TEXT_MAX, 1, &c.text);
+    if (rc)
+        return rc;
     c.category = vocab_code(&vocab_request_category, cat);
-    if (!rc)
-        rc = run(r, &c);
+    rc = run(r, &c);
     if (rc)
         return rc;
     req_reply(r, 201,
