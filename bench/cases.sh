@@ -14,7 +14,8 @@
 #     idle server;
 #  5. the resident page's first load: the bytes of /r/<token> for a household with cases.
 # Settings: HOUSEHOLDS (300000), CASES (1000000), DURATION (20s), CONNS (64),
-# SERVER_THREADS ("2 4"), SOLO_RUNS (5), REUSE=1 (measure again on $OUT/cases/county.db).
+# SERVER_THREADS ("2 4"), SOLO_RUNS (5), REUSE=1 (measure again on $OUT/cases/county.db),
+# SKIP_OPEN=1 (only the reads).
 # Writes bench/out/cases/result.tsv.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -98,7 +99,8 @@ villages=$(sqlite3 "$db" "SELECT group_concat(id) FROM (SELECT id FROM nodes WHE
 month=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 day" +%Y-%m)
 
 # ---- 2. opening cases through the API, durable ----
-for t in $SERVER_THREADS; do
+[ "${SKIP_OPEN:-0}" = 1 ] && SERVER_THREADS_OPEN="" || SERVER_THREADS_OPEN=$SERVER_THREADS
+for t in $SERVER_THREADS_OPEN; do
   copy_db "$db" "$key" "$D/open.db" "$D/open.key"
   port=$(free_port)
   start_server "$BIN" "$D/open.db" "$D/open.key" "$port" "$t" "$D/server-open-$t.log"

@@ -10,6 +10,8 @@ if [ ! -f "$db" ]; then
   "$bin" --db "$db" assign --layer assistance >/dev/null
   echo "Generating a year of contact history ..."
   "$bin" --db "$db" history --years 1 --seed 1
+  echo "Opening some requests from the people ..."
+  "$bin" --db "$db" cases demo --count 80
   echo
   echo "Every account above has the password Demo-2026! and must choose a new one at first login."
 fi

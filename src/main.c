@@ -266,6 +266,13 @@ static int cmd_demo(opts *o, int argc, char **argv)
     return rc;
 }
 
+/* The command line acts as a county administrator of the first county (cli_as_county). */
+typedef struct cli_identity {
+    principal who; /* the actor */
+    char path[64]; /* its scope path */
+} cli_identity;
+static int cli_as_county(cli_identity *id);
+
 /* ---- the overdue sweep: notifies of cases that passed a deadline ---- */
 
 #define SWEEP_SECONDS 60
@@ -310,13 +317,48 @@ static void *sweeper(void *arg)
     return NULL;
 }
 
+typedef struct cases_demo_ctx {
+    cli_identity *id;
+    int count, made;
+} cases_demo_ctx;
+
+static lx_status cases_demo_txn(void *arg, db *d)
+{
+    cases_demo_ctx *c = arg;
+    return cases_demo(d, &c->id->who, c->count, &c->made);
+}
+
 static int cmd_cases(opts *o, int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "demo") && !wants_help(argc, argv)) {
+        cli_identity id;
+        cases_demo_ctx c = {&id, 80, 0};
+        if (argc == 4 && !strcmp(argv[2], "--count"))
+            c.count = atoi(argv[3]);
+        else if (argc != 2)
+            c.count = -1;
+        if (c.count < 1 || c.count > 100000) {
+            fprintf(stderr, "lianxin: usage: lianxin cases demo [--count N] (1 to 100000)\n");
+            return 2;
+        }
+        if (open_store(o, 0) || cli_as_county(&id)) {
+            store_close();
+            return 1;
+        }
+        lx_status rc = store_txn(cases_demo_txn, &c);
+        store_close();
+        if (rc)
+            return 1;
+        printf("%d demo cases opened\n", c.made);
+        return 0;
+    }
     if (argc < 2 || strcmp(argv[1], "sweep") || wants_help(argc, argv)) {
         printf("usage: lianxin cases sweep [--at YYYY-MM-DDTHH:MM]\n"
-               "Notify the assignee and the place above of every open case that passed a\n"
-               "deadline (the server does this every %d seconds); --at sweeps as of that\n"
-               "county-local time.\n",
+               "       lianxin cases demo [--count N]\n"
+               "sweep: notify the assignee and the place above of every open case that passed\n"
+               "a deadline (the server does this every %d seconds); --at sweeps as of that\n"
+               "county-local time.\n"
+               "demo: open N (80) demo requests in a demo county and move them along.\n",
                SWEEP_SECONDS);
         return wants_help(argc, argv) ? 0 : 2;
     }
@@ -383,11 +425,6 @@ static int cmd_serve(opts *o, int argc, char **argv)
     return rc ? 1 : 0;
 }
 
-/* The command line acts as a county administrator of the first county. */
-typedef struct cli_identity {
-    principal who;        /* the actor */
-    char path[64];        /* its scope path */
-} cli_identity;
 
 static int cli_as_county(cli_identity *id)
 {

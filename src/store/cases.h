@@ -148,6 +148,13 @@ lx_status cases_from_contact(db *d, const principal *who, const char *addr, int6
  * the last sweep (inside the caller's write transaction). *n: cases newly overdue. */
 lx_status cases_sweep(db *d, int64_t now, int *n);
 
+/* A demo's requests (inside the caller's write transaction): `count` cases from every
+ * (households / count)-th household, opened by the county principal `who` through
+ * cases_open and moved along by cases_act -- some received, assigned, in progress, waiting,
+ * escalated, resolved, rated (by the household, as its card would) and reopened after an
+ * unsatisfied rating. Deterministic. *made: the cases opened. */
+lx_status cases_demo(db *d, const principal *who, int count, int *made);
+
 /* The county's calendar for computing clocks: its own years and the built-in ones.
  * Memory in *years is malloc'd (free with cases_calendar_free). */
 lx_status cases_calendar_load(db *d, int64_t county_id, workcal *cal);
