@@ -9,7 +9,8 @@ describe('caseActions', () => {
     expect(caseActions({ state: 'resolved', level: 'village' })).toEqual(['rate', 'follow-up', 'close']);
     expect(caseActions(null)).toEqual([]);
   });
-  it('never escalates above the county, never rates twice', () => {
+  it('never escalates above the county, never rates twice, leaves a household\'s rating to the resident', () => {
+    expect(caseActions({ state: 'resolved', level: 'village', household_id: 3 })).toEqual(['follow-up', 'close']);
     expect(caseActions({ state: 'received', level: 'county' })).not.toContain('escalate');
     expect(caseActions({ state: 'resolved', level: 'village', rating: 'basic' })).not.toContain('rate');
   });

@@ -27,12 +27,13 @@ export const ACTION_FIELDS = {
 };
 
 // The actions for a case as GET /cases/{id} gives it. Nothing escalates above the
-// county; a phone rating is only for a case that is not yet rated.
+// county; staff take a rating by phone only for a case without a household (a household's
+// case has its card link, and the resident rates it there), and only once.
 export function caseActions(c) {
   if (!c) return [];
   let acts = BY_STATE[c.state] ?? [];
   if (c.level === 'county') acts = acts.filter((a) => a !== 'escalate');
-  if (c.rating) acts = acts.filter((a) => a !== 'rate');
+  if (c.rating || c.household_id) acts = acts.filter((a) => a !== 'rate');
   return acts;
 }
 
