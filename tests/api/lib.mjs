@@ -26,13 +26,14 @@ export function lianxin(dir, ...args) {
 }
 
 // A server over a new demo county. Call stop() when done.
-// `web: true` serves the built web application (WEB_DIST) beside the API.
+// `web: true` serves the built web application (WEB_DIST) beside the API; a string serves
+// that directory instead.
 export async function startServer({ households = 300, env = {}, web = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lianxin-test-'));
   lianxin(dir, 'demo', '--households', String(households), '--seed', '7', '--password', DEMO_PASSWORD);
   const port = await freePort();
   const args = ['--db', join(dir, 'lx.db'), 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '2'];
-  if (web) args.push('--web', WEB_DIST);
+  if (web) args.push('--web', web === true ? WEB_DIST : web);
   const proc = spawn(BIN, args,
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
