@@ -38,14 +38,19 @@ for p in "${want[@]}"; do
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-# npm packages of the browser tests, from the lock file; again only when it changed.
-npm_ci() {
-  [ $tests -eq 1 ] || return 0
-  local dir=$root/tests/e2e stamp=$root/tests/e2e/node_modules/.lock-stamp
+# npm packages from a lock file, installed again only when it changed (a stamp in
+# node_modules): the web application's build (web/, for make run and make test) and
+# the browser tests (tests/e2e, with --test).
+npm_ci_in() {
+  local dir=$root/$1 stamp=$root/$1/node_modules/.lock-stamp
   if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then return 0; fi
-  echo "deps.sh: npm ci in tests/e2e"
+  echo "deps.sh: npm ci in $1"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$dir/package-lock.json" "$stamp"
+}
+npm_ci() {
+  npm_ci_in web
+  if [ $tests -eq 1 ]; then npm_ci_in tests/e2e; fi
 }
 
 if [ ${#missing[@]} -eq 0 ]; then npm_ci; exit 0; fi

@@ -16,10 +16,12 @@ if [ ! -f "$db" ]; then
   echo "Every account above has the password Demo-2026! and must choose a new one at first login."
 fi
 echo
-echo "Lianxin serves http://$listen  (API under /api/v1, see docs/api.md). To log in:"
+echo "Lianxin serves http://$listen : open it in a browser (the web application, web/dist)."
+echo "The API is under /api/v1 (see docs/api.md). To log in from the command line:"
 echo "  curl -c cookies -H 'Content-Type: application/json' \\"
 echo "       -d '{\"username\":\"county\",\"password\":\"Demo-2026!\"}' http://$listen/api/v1/auth/login"
 echo
+# make run builds web/dist first; without it the server shows a placeholder page at /.
 web=()
 if [ -f web/dist/index.html ]; then web=(--web web/dist); fi
 exec "$bin" --db "$db" serve --listen "$listen" "${web[@]}"

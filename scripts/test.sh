@@ -15,6 +15,12 @@ run_api() {
   LIANXIN_BIN="$root/$1/lianxin" node --test --test-concurrency=1 "$root"/tests/api/*.test.mjs || failed=1
 }
 
+# The web application's own logic: Vitest (web/tests).
+run_vitest() {
+  echo "== web unit tests (Vitest)"
+  (cd "$root/web" && npm test --silent -- --reporter=dot) || failed=1
+}
+
 # Browser tests: Debian's Chromium driven by playwright-core (tests/e2e/node_modules).
 run_e2e() {
   echo "== browser tests against $1/lianxin"
@@ -27,6 +33,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_unit "$build"
 run_unit "$asan"
+run_vitest
 run_api "$build"
 run_api "$asan"
 run_e2e "$build"

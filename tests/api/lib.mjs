@@ -2,13 +2,16 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 
 export const BIN = process.env.LIANXIN_BIN;
 if (!BIN) throw new Error('LIANXIN_BIN is not set');
 export const DEMO_PASSWORD = 'Demo-2026!';
 export const NEW_PASSWORD = 'Changed-2026#ok';
+// The built web application (make builds it; tests/e2e/web.test.mjs drives it).
+export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -23,11 +26,15 @@ export function lianxin(dir, ...args) {
 }
 
 // A server over a new demo county. Call stop() when done.
-export async function startServer({ households = 300, env = {} } = {}) {
+// `web: true` serves the built web application (WEB_DIST) beside the API; a string serves
+// that directory instead.
+export async function startServer({ households = 300, env = {}, web = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lianxin-test-'));
   lianxin(dir, 'demo', '--households', String(households), '--seed', '7', '--password', DEMO_PASSWORD);
   const port = await freePort();
-  const proc = spawn(BIN, ['--db', join(dir, 'lx.db'), 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '2'],
+  const args = ['--db', join(dir, 'lx.db'), 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '2'];
+  if (web) args.push('--web', web === true ? WEB_DIST : web);
+  const proc = spawn(BIN, args,
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });

@@ -1,0 +1,58 @@
+// session.js -- who is logged in (GET /auth/me), login, logout, password change.
+import { defineStore } from 'pinia';
+import { get, post, setCsrf } from '../lib/api.js';
+import { clearAllDrafts } from '../composables/useDraft.js';
+
+const LAST_USER = 'lx_last_user';
+
+// Staff who use the desktop; members use the phone screens.
+export function homeFor(user) {
+  if (!user) return '/login';
+  if (user.role === 'member') return '/m';
+  return '/households';
+}
+
+export const useSession = defineStore('session', {
+  state: () => ({ user: null, loaded: false, expired: false }),
+  getters: {
+    mustChange: (s) => !!s.user?.must_change_password,
+    isMember: (s) => s.user?.role === 'member',
+  },
+  actions: {
+    async load() {
+      try { this.user = await get('/auth/me'); } catch { this.user = null; }
+      this.loaded = true;
+      return this.user;
+    },
+    // Drafts on this browser belong to the last person who logged in on it.
+    adopt(user) {
+      setCsrf(user.csrf_token);
+      this.user = user;
+      this.loaded = true;
+      this.expired = false;
+      try {
+        if (localStorage.getItem(LAST_USER) !== String(user.id)) clearAllDrafts();
+        localStorage.setItem(LAST_USER, String(user.id));
+      } catch { /* no storage */ }
+    },
+    async login(username, password) {
+      this.adopt(await post('/auth/login', { username, password }));
+      return this.user;
+    },
+    async changePassword(oldPassword, newPassword) {
+      this.adopt(await post('/auth/password', { old_password: oldPassword, new_password: newPassword }));
+      return this.user;
+    },
+    async logout() {
+      try { await post('/auth/logout'); } catch { /* already gone */ }
+      setCsrf('');
+      this.user = null;
+    },
+    // The server said 401: the session is over, the drafts stay.
+    ended() {
+      setCsrf('');
+      this.user = null;
+      this.expired = true;
+    },
+  },
+});
