@@ -12,11 +12,23 @@ function saved() {
   try { const l = localStorage.getItem(KEY); return LOCALES.includes(l) ? l : null; } catch { return null; }
 }
 
+// Each screen module (src/modules/<name>/) brings its own strings in
+// locales/<lang>.json; they are merged under the module's name: t('<name>.key').
+const moduleFiles = import.meta.glob('./modules/*/locales/*.json', { eager: true, import: 'default' });
+export function mergeModules(base, files) {
+  const out = { 'zh-CN': { ...base['zh-CN'] }, 'zh-TW': { ...base['zh-TW'] }, en: { ...base.en } };
+  for (const [path, strings] of Object.entries(files)) {
+    const m = /modules\/([^/]+)\/locales\/([^/]+)\.json$/.exec(path);
+    if (m && out[m[2]]) out[m[2]][m[1]] = strings;
+  }
+  return out;
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: saved() ?? 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, 'zh-TW': zhTW, en },
+  messages: mergeModules({ 'zh-CN': zhCN, 'zh-TW': zhTW, en }, moduleFiles),
 });
 
 export function setLocale(l) {

@@ -3,7 +3,13 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { useSession, homeFor } from './stores/session.js';
 import { setUnauthenticatedHandler } from './lib/api.js';
 
+// Each screen module (src/modules/<name>/routes.js) adds its routes and, through `nav`, its
+// entries in the header (see components/AppHeader.vue).
+const modules = Object.values(import.meta.glob('./modules/*/routes.js', { eager: true }));
+export const moduleNav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+
 const routes = [
+  ...modules.flatMap((m) => m.routes ?? []),
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, bare: true } },
   { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { bare: true } },
   { path: '/households', name: 'households', component: () => import('./views/HouseholdsView.vue') },
