@@ -14,8 +14,9 @@ export function landingFor(user) {
 
 export const routes = [
   // Listed before the application's own "/" (routes of equal rank match in the order given):
-  // "/" leads staff to their dashboard.
-  { path: '/', redirect: () => landingFor(useSession().user) },
+  // "/" leads staff to their dashboard. A guard rather than a redirect, so that it runs after
+  // the router's own guard has asked the server who is logged in (on a fresh page load).
+  { path: '/', component: { render: () => null }, beforeEnter: () => landingFor(useSession().user) },
   { path: '/dashboard', name: 'work-dashboard', component: () => import('./DashboardView.vue') },
   { path: '/rates', name: 'work-rates', component: () => import('./RatesView.vue') },
   { path: '/cases/new', name: 'work-case-new', component: () => import('./NewCaseView.vue') },
