@@ -63,12 +63,26 @@ for (let i = 0; i < Number(process.env.RUNS); i++) {
   const r = await ctx.request.post(site + '/api/v1/auth/login', { data: { username: 'county', password: process.env.PW } });
   if (!r.ok()) throw new Error(`login: ${r.status()} ${await r.text()}`);
   const page = await ctx.newPage();
+  const api = [];
+  page.on('requestfinished', (q) => { if (q.url().includes('/api/v1/')) api.push(q); });
   await page.goto(site + '/dashboard');
   await page.locator('[data-test=dashboard][data-ready=true]').waitFor({ timeout: 300000 });
   const ms = await page.evaluate(() => performance.getEntriesByName('lx-dashboard-ready')[0].startTime);
   const figs = await page.evaluate(() => ['households', 'made', 'received', 'rate-response', 'overdue-count']
     .map((k) => `${k}=${document.querySelector(`[data-test=${k}]`)?.textContent.trim()}`).join(' '));
-  console.log(`run ${i + 1}: ${Math.round(ms)} ms  (${figs})`);
+  // Where the time went: the API requests (their count, bytes, and the slowest by path).
+  const t0 = await page.evaluate(() => performance.timeOrigin);
+  const rows = await Promise.all(api.map(async (q) => {
+    const t = q.timing(); const s = await q.sizes().catch(() => ({ responseBodySize: 0 }));
+    return { path: new URL(q.url()).pathname.replace(/\/\d+(?=\/|$)/g, '/{id}'), start: t.startTime - t0,
+      took: t.responseEnd, bytes: s.responseBodySize };
+  }));
+  const byPath = {};
+  for (const r of rows) { const b = (byPath[r.path] ??= { n: 0, ms: 0, kb: 0 }); b.n++; b.ms = Math.max(b.ms, r.took); b.kb += r.bytes / 1024; }
+  const last = Math.max(...rows.map((r) => r.start + r.took));
+  console.log(`run ${i + 1}: ${Math.round(ms)} ms  (${figs}); ${rows.length} API requests, the last answered at ${Math.round(last)} ms`);
+  if (i === 0) for (const [p, b] of Object.entries(byPath).sort((a, b) => b[1].ms - a[1].ms))
+    console.log(`  ${p}: ${b.n} requests, slowest ${Math.round(b.ms)} ms, ${Math.round(b.kb)} KB in all`);
   times.push(ms);
   await ctx.close();
 }
