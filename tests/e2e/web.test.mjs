@@ -119,7 +119,8 @@ test('the households list: the tree, filters, paging, the detail drawer and the 
   const page = await ctx.newPage();
   await page.goto(srv.base + '/');
   await login(page, 'county');
-  await page.waitForURL(/\/households$/);
+  await page.waitForURL(/\/dashboard$/); // staff land on their place's dashboard
+  await page.goto(srv.base + '/households');
   const rows = page.locator('[data-test=households] .el-table__body tr');
   await rows.first().waitFor();
   assert.equal(await rows.count(), 50, 'the first page has 50 households');

@@ -5,11 +5,13 @@ import { clearAllDrafts } from '../composables/useDraft.js';
 
 const LAST_USER = 'lx_last_user';
 
-// Staff who use the desktop; members use the phone screens.
+// Staff who use the desktop land on their place's dashboard (the work module's), the
+// administrators without one on the households; members use the phone screens.
+export const DASHBOARD_ROLES = ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'];
 export function homeFor(user) {
   if (!user) return '/login';
   if (user.role === 'member') return '/m';
-  return '/households';
+  return DASHBOARD_ROLES.includes(user.role) ? '/dashboard' : '/households';
 }
 
 export const useSession = defineStore('session', {

@@ -1,16 +1,14 @@
 // routes.js -- the work module: the home dashboard of a place, the three rates, opening a
 // case, and a member's own cases on the phone.
-import { useSession, homeFor } from '../../stores/session.js';
+import { useSession, homeFor, DASHBOARD_ROLES } from '../../stores/session.js';
 
-// Staff who see a place's figures (coverage, contacts, cases): their landing page is the
-// dashboard. The others (the administrators' triad, members, residents) keep theirs.
-export const DASHBOARD_ROLES = ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'];
+// Staff who see a place's figures (coverage, contacts, cases) land on the dashboard
+// (stores/session.js decides); the others keep theirs.
+export { DASHBOARD_ROLES };
 // Staff who may open a case (case.write, not a member: members open theirs from a visit).
 export const CASE_OPENERS = ['county_admin', 'township_admin', 'village_secretary', 'group_leader'];
 
-export function landingFor(user) {
-  return user && DASHBOARD_ROLES.includes(user.role) ? '/dashboard' : homeFor(user);
-}
+export const landingFor = homeFor;
 
 export const routes = [
   // Listed before the application's own "/" (routes of equal rank match in the order given):
