@@ -261,7 +261,7 @@ static lx_status query_range(req *r, int *from, int *to)
 /* Compliance of a member (node == 0) or of a node, over ?from..?to. */
 static lx_status compliance_generic(req *r, int is_node)
 {
-    static const char *const known[] = {"from", "to", "date", NULL};
+    static const char *const known[] = {"from", "to", "date", "members", NULL};
     int64_t id = req_id(r, 0), asof;
     int from = 0, to = 0;
     due_set s;
@@ -269,6 +269,11 @@ static lx_status compliance_generic(req *r, int is_node)
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
+    /* ?members=0: the totals and rules only (a dashboard's tiles; a county has thousands) */
+    const char *mq = req_query(r, "members");
+    if (mq && strcmp(mq, "0") && strcmp(mq, "1"))
+        return req_fail(r, LX_EINVAL, "members", "members is 0 or 1");
+    int with_members = !mq || !strcmp(mq, "1");
     /* What does not exist (in the caller's scope) is not found, whatever the query says. */
     if (!id || due_check(d, &r->who, is_node, id) == LX_ENOTFOUND)
         return req_fail(r, LX_ENOTFOUND, "id", is_node ? "no such place in your scope"
@@ -312,7 +317,7 @@ static lx_status compliance_generic(req *r, int is_node)
         json_object_set_new(j, "rule", json_string(s.rules[i].key));
         json_array_append_new(jr, j);
     }
-    for (size_t i = 0; i < nmem; i++) {
+    for (size_t i = 0; with_members && i < nmem; i++) {
         if (!is_node && members[i].id != id)
             continue;
         json_t *j = tally_json(&members[i]);

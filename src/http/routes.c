@@ -94,7 +94,8 @@ const route routes[] = {
     {"GET", "/api/v1/nodes/{id}/behind", api_node_behind, PERM_CONTACT_READ, 0, NULL,
      "members under a place falling behind this month, before it ends (?date)"},
     {"GET", "/api/v1/nodes/{id}/compliance", api_node_compliance, PERM_CONTACT_READ, 0, NULL,
-     "compliance of everything under a place ?from..?to: totals, per rule, per member"},
+     "compliance of everything under a place ?from..?to: totals, per rule, per member"
+     " (?members=0: without the members)"},
     {"GET", "/api/v1/coverage/export.xlsx", api_coverage_export, PERM_EXPORT, 0, NULL,
      "the coverage report as XLSX"},
     {"POST", "/api/v1/policies/presets/{name}", api_policy_preset, PERM_POLICY_WRITE, R_JSON,

@@ -239,3 +239,15 @@ test('today is the county\'s date, not the server\'s UTC date', async () => {
   const bjToday = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
   assert.equal((await county.get(`/api/v1/members/${A}/due`)).body.today, bjToday);
 });
+
+test('a place\'s compliance without its members: the same totals and rules, no member list', async () => {
+  const full = await town.get(`/api/v1/nodes/${me.node_id}/compliance?from=2026-03-01&to=2026-03-31`);
+  assert.equal(full.status, 200, full.text);
+  assert.ok(full.body.members.length > 0);
+  const lean = await town.get(`/api/v1/nodes/${me.node_id}/compliance?from=2026-03-01&to=2026-03-31&members=0`);
+  assert.equal(lean.status, 200, lean.text);
+  assert.deepEqual(lean.body.members, []);
+  assert.deepEqual(lean.body.total, full.body.total);
+  assert.deepEqual(lean.body.rules, full.body.rules);
+  assert.equal((await town.get(`/api/v1/nodes/${me.node_id}/compliance?from=2026-03-01&to=2026-03-31&members=no`)).status, 400);
+});
