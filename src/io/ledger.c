@@ -329,6 +329,16 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         }
         }
     }
+    if (row->resident) {
+        memset(&e, 0, sizeof e);
+        if (record_resident_agrees(record_resource(RES_RESIDENTS), row->resident, lg->a, &e)) {
+            int birth = !strcmp(e.field, "birth_date");
+            const rval *v = &row->resident->v[record_field(record_resource(RES_RESIDENTS),
+                                                           birth ? "birth_date" : "gender")];
+            ledger_issue_add(lg, row, birth ? "出生日期" : "性别",
+                             birth ? v->s : (v->i == 0 ? "男" : "女"), "invalid", e.message);
+        }
+    }
     if (hcells && hcells != row->main)
         check_same_values(lg, row->main, hcells, row);
     /* Duplicates within the file. */

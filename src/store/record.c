@@ -418,3 +418,26 @@ const char *record_cell(const field *f, const rval *v, int unmask, arena *a)
     default: return v->s;
     }
 }
+
+/* Residents: birth date and sex agree with the ID number; the date is taken
+ * from it when not given. */
+lx_status record_resident_agrees(const resource *r, record *rec, arena *a, lx_error *e)
+{
+    int fi = record_field(r, "idno"), fb = record_field(r, "birth_date"),
+        fg = record_field(r, "gender");
+    rval *id = &rec->v[fi], *bd = &rec->v[fb], *g = &rec->v[fg];
+    int y, m, dd;
+    if (!id->set || id->null || idcard_birth(id->s, &y, &m, &dd) != 0)
+        return LX_OK;
+    const char *birth = arena_printf(a, "%04d-%02d-%02d", y, m, dd);
+    if (bd->set && !bd->null && strcmp(bd->s, birth))
+        return lx_fail(e, LX_EINVAL, "birth_date", "birth_date does not match the ID number");
+    if (!bd->set || bd->null) {
+        bd->set = 1;
+        bd->null = 0;
+        bd->s = birth;
+    }
+    if (g->set && !g->null && (int)g->i != idcard_sex(id->s) - 1)
+        return lx_fail(e, LX_EINVAL, "gender", "gender does not match the ID number");
+    return LX_OK;
+}

@@ -109,4 +109,10 @@ const char *record_cell(const field *f, const rval *v, int unmask, arena *a);
 /* Mask a personal value of type t into out. */
 void record_mask(ftype t, const char *plain, char *out, size_t outlen);
 
+/* A resident (r is the residents resource): the birth date and sex agree with the ID
+ * number, and the date is taken from it when not given (in a). LX_EINVAL naming
+ * birth_date or gender otherwise. The registry's writes and the import's dry run both
+ * check it, so that a dry run that finds no bad row promises a commit that takes them all. */
+lx_status record_resident_agrees(const resource *r, record *rec, arena *a, lx_error *e);
+
 #endif

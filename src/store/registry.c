@@ -461,29 +461,6 @@ static lx_status check_ref(db *d, arena *a, const principal *p, const field *f, 
     return LX_OK;
 }
 
-/* Residents: birth date and sex agree with the ID number; the date is taken
- * from it when not given. */
-static lx_status check_resident(const resource *r, record *rec, arena *a, lx_error *e)
-{
-    int fi = record_field(r, "idno"), fb = record_field(r, "birth_date"),
-        fg = record_field(r, "gender");
-    rval *id = &rec->v[fi], *bd = &rec->v[fb], *g = &rec->v[fg];
-    int y, m, dd;
-    if (!id->set || id->null || idcard_birth(id->s, &y, &m, &dd) != 0)
-        return LX_OK;
-    const char *birth = arena_printf(a, "%04d-%02d-%02d", y, m, dd);
-    if (bd->set && !bd->null && strcmp(bd->s, birth))
-        return lx_fail(e, LX_EINVAL, "birth_date", "birth_date does not match the ID number");
-    if (!bd->set || bd->null) {
-        bd->set = 1;
-        bd->null = 0;
-        bd->s = birth;
-    }
-    if (g->set && !g->null && (int)g->i != idcard_sex(id->s) - 1)
-        return lx_fail(e, LX_EINVAL, "gender", "gender does not match the ID number");
-    return LX_OK;
-}
-
 /* Bind value v of field f at the next parameters of q, as the store keeps it:
  * personal values as sealed text plus lookup hash, search keys alongside. */
 static void bind_value(qb *q, const resource *r, const field *f, const rval *v, zh_cache *keys)
@@ -689,7 +666,7 @@ lx_status registry_create(db *d, arena *a, const resource *r, const principal *p
             goto out;
         rec->v[record_field(r, "level")] = (rval){1, 0, level, NULL};
     }
-    if (r->kind == RES_RESIDENTS && (rc = check_resident(r, rec, a, e)))
+    if (r->kind == RES_RESIDENTS && (rc = record_resident_agrees(r, rec, a, e)))
         goto out;
     if (!place.path) {
         rc = lx_fail(e, LX_EINVAL, "", "the record has no place in the tree");
@@ -782,7 +759,7 @@ lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, recor
 
     if (r->kind == RES_NODES || r->nfields > 64)
         BUG("registry_batch_create: nodes are created one by one");
-    if (r->kind == RES_RESIDENTS && (rc = check_resident(r, rec, a, e)))
+    if (r->kind == RES_RESIDENTS && (rc = record_resident_agrees(r, rec, a, e)))
         return rc;
     for (int i = 0; i < r->nfields; i++)
         if (rec->v[i].set)
@@ -893,7 +870,7 @@ lx_status registry_update(db *d, arena *a, const resource *r, const principal *p
         int fb = record_field(r, "birth_date");
         if (chg->v[record_field(r, "idno")].set && !chg->v[fb].set)
             now_rec->v[fb].set = 0; /* re-derive from the new ID number */
-        if ((rc = check_resident(r, now_rec, a, e)))
+        if ((rc = record_resident_agrees(r, now_rec, a, e)))
             goto out;
     }
     if (r->kind == RES_MEMBERS && (rc = check_quota_not_below_load(d, r, id, chg, e)))

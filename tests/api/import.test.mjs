@@ -165,19 +165,49 @@ test('a committed ledger: households under their place with their residents, fou
 });
 
 test('a row that fails while writing aborts the whole import: nothing is written', async () => {
+  // Every check the commit makes, the dry run makes first (the next test); a failure only
+  // the database can give is made here with a trigger that refuses one resident.
   const p = [town.name, village.name, group.name];
   const first = idno('51030219660606031');
-  const male = idno('51030219770707041'); // an odd 17th digit: a man's ID number
   const rows = [
     ['E1', ...p, '五组1号', '', '', '', '卫一', '男', '', first, '', '户主'],
     ['E2', ...p, '五组2号', '', '', '', '蒋二', '男', '', '', '', '户主'],
-    ['E2', ...p, '', '', '', '', '沈三', '女', '', male, '', '配偶'],
+    ['E2', ...p, '', '', '', '', '沈三', '女', '', '', '', '配偶'],
   ];
-  const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
-  const r = await upload(ledger(rows), 'commit');
-  assert.equal(r.status, 400, r.text);
-  assert.equal(r.body.error.field, 'gender');
-  assert.match(r.body.error.message, /line 4/);
-  assert.equal((await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length, before);
-  assert.equal((await c.get(`/api/v1/residents?q=${first}`)).body.items.length, 0, 'the first household was rolled back');
+  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' });
+  sql("CREATE TRIGGER lx_test_refuse BEFORE INSERT ON residents WHEN NEW.name = '沈三' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  try {
+    const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
+    const r = await upload(ledger(rows), 'commit');
+    assert.ok(r.status >= 400, `${r.status} ${r.text}`);
+    assert.ok(r.body.error, r.text);
+    assert.equal((await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length, before);
+    assert.equal((await c.get(`/api/v1/residents?q=${first}`)).body.items.length, 0, 'the first household was rolled back');
+  } finally {
+    sql('DROP TRIGGER lx_test_refuse');
+  }
+});
+
+test('a dry run finds what the commit would refuse: a sex or a birth date that the ID number contradicts', async () => {
+  const p = [town.name, village.name, group.name];
+  const man = idno('51030219880808081');   // 17th digit odd: a man, born 1988-08-08
+  const rows = [
+    ['D1', ...p, '四组1号', '', '', '', '郑一', '女', '', man, '', '户主'],
+    ['D2', ...p, '四组2号', '', '', '', '郑二', '男', '1988-08-09', idno('51030219880808091'), '', '户主'],
+    ['D3', ...p, '四组3号', '', '', '', '郑三', '男', '1988-08-08', idno('51030219880808071'), '', '户主'],
+  ];
+  const dry = await upload(ledger(rows), 'dry_run');
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.body.bad_rows, 2, JSON.stringify(dry.body.issues));
+  const sex = dry.body.issues.find((i) => i.line === 2);
+  assert.equal(sex.column, '性别');
+  assert.match(sex.message, /gender does not match/);
+  const birth = dry.body.issues.find((i) => i.line === 3);
+  assert.equal(birth.column, '出生日期');
+  // what the dry run passes, the commit takes: only the good row is left, and it goes in
+  const good = await upload(ledger([rows[2]]), 'dry_run');
+  assert.equal(good.body.bad_rows, 0, JSON.stringify(good.body.issues));
+  const ok = await upload(ledger([rows[2]]), 'commit');
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.created, 1);
 });
