@@ -351,6 +351,30 @@ static int grace_days(cr_period p, int every)
     }
 }
 
+void cr_rule_reach(const cr_rule *r, int from_day, int to_day, int *first, int *last)
+{
+    int f, l, a0, a1;
+    if (r->period <= CR_YEAR) {
+        /* The first window due on or after from_day is the period holding it. */
+        cr_period_span(r->period, r->every, from_day, &f, &l);
+    } else {
+        /* A festival's or birthday's window ends `after` days after the day: the due date. */
+        f = from_day - r->after - r->before;
+    }
+    l = to_day + grace_days(r->period, r->every);
+    if (r->or_kinds) {
+        /* The alternative period holds the due date, which is within [from_day, to_day]. */
+        cr_period_span(r->or_period, 1, from_day, &a0, &a1);
+        if (a0 < f)
+            f = a0;
+        cr_period_span(r->or_period, 1, to_day, &a0, &a1);
+        if (a1 > l)
+            l = a1;
+    }
+    *first = f;
+    *last = l;
+}
+
 /* The member holding household h's pairing of `layer` at time t, or 0. */
 static int64_t holder_at(const cr_pairing *p, size_t lo, size_t hi, cr_layer layer, int64_t t)
 {
