@@ -75,15 +75,15 @@ void cr_period_span(cr_period p, int every, int day, int *first, int *last)
     int y, m, d;
     if (every < 1)
         every = 1;
-    lx_civil_from_days(day, &y, &m, &d);
-    switch (p) {
-    case CR_WEEK: {
+    if (p == CR_WEEK) {
         /* 1970-01-05 (day 4) was a Monday; blocks of `every` weeks from it. */
         int w = floordiv(day - 4, 7), b = floordiv(w, every) * every;
         *first = 4 + b * 7;
         *last = *first + every * 7 - 1;
         return;
     }
+    lx_civil_from_days(day, &y, &m, &d);
+    switch (p) {
     case CR_MONTH: {
         int mi = y * 12 + m - 1, b = floordiv(mi, every) * every;
         *first = month_first(b);
