@@ -49,9 +49,11 @@ void due_set_release(due_set *s)
 
 int due_utc_offset(db *d, int64_t county_id)
 {
+    /* (store_scalar gives 0 for no row, and a third parameter left unbound is NULL: the
+     * query must always give one row, the default when the county has none.) */
     int64_t off = 28800;
-    if (store_scalar(d, "SELECT utc_offset FROM counties WHERE id = ? AND ? = ?", county_id, 0,
-                     NULL, &off))
+    if (store_scalar(d, "SELECT coalesce((SELECT utc_offset FROM counties WHERE id = ?), 28800)"
+                        " WHERE ? = 0", county_id, 0, NULL, &off))
         off = 28800;
     return (int)off;
 }

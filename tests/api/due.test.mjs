@@ -221,3 +221,13 @@ test('a due list\'s households: never visited first, then the longest ago; only 
   assert.deepEqual(after.body.households.map((h) => h.household_id), [H[1], H[0]]);
   assert.deepEqual(after.body.households.map((h) => h.days_since_visit), [2, 1]);
 });
+
+test('days are Beijing days: a visit at half past midnight is on that day, not on the UTC day before', async () => {
+  // 00:30 on 15 March in Beijing is 16:30 on 14 March UTC.
+  contact(B, 'visit', bj('2026-03-15', 0, 30), H[2]);
+  const r = await town.get(`/api/v1/members/${B}/due?date=2026-03-16`);
+  assert.equal(r.status, 200, r.text);
+  const h = r.body.households.find((x) => x.household_id === H[2]);
+  assert.equal(h.last_visit, '2026-03-14T16:30:00Z');
+  assert.equal(h.days_since_visit, 1);
+});
