@@ -5,6 +5,7 @@
 #   HOUSEHOLDS=20000 CONTACTS=500000 DURATION=5s bench/due.sh build/lianxin   # quick check
 #   REUSE=1 CONNS=8 bench/due.sh build/lianxin        # measure again on the county made before
 #   GEN=history bench/due.sh build/lianxin            # history by `lianxin history --years 3`
+#   REUSE=1 SERVE_THREADS=4 WRK_THREADS=1 bench/due.sh build/lianxin   # other thread counts
 #
 # 1. `lianxin demo --households $HOUSEHOLDS --seed $SEED`, then `lianxin assign --layer liaison`;
 #    every pairing is back-dated three years.
@@ -52,15 +53,17 @@ log "due: lianxin history --years 3 (the contacts helper's generator)"
 sqlite3 "$db" 'ANALYZE'
 else
 log "due: writing $CONTACTS contacts over three years"
+# The indexes are dropped for the bulk insert and rebuilt afterwards exactly as the schema
+# (src/store/migrate.c) made them.
+indexes=$(sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+  AND tbl_name IN ('contacts', 'contact_households')")
 sqlite3 "$db" <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -512000;
 UPDATE pairings SET started_at = $t0;
-DROP INDEX IF EXISTS contacts_member;
-DROP INDEX IF EXISTS contacts_path;
-DROP INDEX IF EXISTS contact_households_household;
-DROP INDEX IF EXISTS contact_households_member;
+$(sqlite3 "$db" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index'
+  AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_households')")
 CREATE TEMP TABLE pp AS
   SELECT row_number() OVER (ORDER BY p.id) - 1 AS i, p.household_id, p.member_id,
          h.node_id, h.path, h.county_id
@@ -87,10 +90,7 @@ INSERT INTO contacts (id, county_id, node_id, path, member_id, kind, happened_at
          (SELECT min(id) FROM members), 'courtyard', $t0 + m * 30 * 86400 + 20 * 86400, $now, $now
   FROM nodes n JOIN m WHERE n.kind IN ('group', 'grid');
 COMMIT;
-CREATE INDEX contacts_member ON contacts(county_id, member_id, kind, happened_at);
-CREATE INDEX contacts_path ON contacts(county_id, path, happened_at);
-CREATE INDEX contact_households_household ON contact_households(county_id, household_id, happened_at);
-CREATE INDEX contact_households_member ON contact_households(county_id, member_id, happened_at);
+$indexes
 ANALYZE;
 SQL
 fi
@@ -101,7 +101,8 @@ nch=$(sqlite3 "$db" 'SELECT count(*) FROM contact_households')
 log "due: $ncontacts contacts, $nch household rows in ${gen_s} s; $(du -h "$db" | cut -f1)"
 
 port=$(free_port)
-"$BIN" --db "$db" --key "$key" serve --listen "127.0.0.1:$port" --threads 2 >"$D/serve.log" 2>&1 &
+"$BIN" --db "$db" --key "$key" serve --listen "127.0.0.1:$port" --threads "${SERVE_THREADS:-2}" \
+    >"$D/serve.log" 2>&1 &
 SERVER_PID=$!
 BASE=http://127.0.0.1:$port/api/v1
 for i in $(seq 1 600); do
@@ -129,10 +130,16 @@ printf 'contacts\t%s\ncontact_households\t%s\ngenerate_s\t%s\n' "$ncontacts" "$n
 
 wait_idle "$SERVER_PID"
 solo=$(solo_ms "$BASE/members/$member/due" "$COOKIE")
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+c0=$(cpu_ticks "$SERVER_PID")
 read -r rps p50 p99 errs completed < <(run_wrk due "$BASE/members/$member/due" "$D/wrk-due.txt" "$COOKIE")
-log "due list: solo ${solo} ms; wrk $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errs, $completed done"
-printf 'due_list_solo_ms\t%s\ndue_list_rps\t%s\ndue_list_p50_ms\t%s\ndue_list_p99_ms\t%s\ndue_list_errors\t%s\n' \
-    "$solo" "$rps" "$p50" "$p99" "$errs" >>"$D/result.tsv"
+# The server's CPU per request (user + system, all threads): what the machine's load
+# moves least.
+cpu=$(awk -v t=$(( $(cpu_ticks "$SERVER_PID") - c0 )) -v hz="$(getconf CLK_TCK)" -v n="$completed" \
+    'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')
+log "due list: solo ${solo} ms; wrk $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errs, $completed done; server CPU $cpu ms/request; load average before $load"
+printf 'due_list_solo_ms\t%s\ndue_list_rps\t%s\ndue_list_p50_ms\t%s\ndue_list_p99_ms\t%s\ndue_list_errors\t%s\ndue_list_cpu_ms_per_request\t%s\nload_average_before\t%s\n' \
+    "$solo" "$rps" "$p50" "$p99" "$errs" "$cpu" "$load" >>"$D/result.tsv"
 
 for what in township county; do
     node=${!what}

@@ -3,6 +3,8 @@
 #include "core/festival.h"
 #include "store/due.h"
 #include "store/store.h"
+#include "util/jsonw.h"
+#include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -45,21 +47,50 @@ static lx_status query_asof(req *r, int off, int64_t *asof)
     return LX_OK;
 }
 
-static json_t *obligation_json(const due_set *s, const cr_obligation *o)
+/* "YYYY-MM-DD" of a local day, quoted. */
+static void date_write(strbuf *sb, int day)
 {
-    json_t *j = json_pack("{s:s,s:o,s:o,s:s,s:i,s:i,s:i}", "rule", s->rules[o->rule].key,
-                          "window_start", date_json(o->start_day), "due", date_json(o->due_day),
-                          "state", state_name(o->state), "made", o->made, "need", o->need,
-                          "days_overdue", o->days_overdue);
+    int ymd = cr_ymd_of_day(day), y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    char b[12] = {'"', (char)('0' + y / 1000 % 10), (char)('0' + y / 100 % 10),
+                  (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-', (char)('0' + m / 10),
+                  (char)('0' + m % 10), '-', (char)('0' + d / 10), (char)('0' + d % 10), '"'};
+    strbuf_add(sb, b, sizeof b);
+}
+
+/* ,"key":v */
+static void int_field(strbuf *sb, const char *key, int64_t v)
+{
+    strbuf_adds(sb, key);
+    jsonw_int(sb, v);
+}
+
+/* One line of a due list as JSON text; run > 0: a run of that many misses. */
+static void obligation_write(strbuf *sb, const due_set *s, const cr_obligation *o, int run)
+{
+    strbuf_adds(sb, "{\"rule\":");
+    jsonw_str(sb, s->rules[o->rule].key);
+    strbuf_adds(sb, ",\"window_start\":");
+    date_write(sb, o->start_day);
+    strbuf_adds(sb, ",\"due\":");
+    date_write(sb, o->due_day);
+    strbuf_adds(sb, ",\"state\":\"");
+    strbuf_adds(sb, state_name(o->state));
+    int_field(sb, "\",\"made\":", o->made);
+    int_field(sb, ",\"need\":", o->need);
+    int_field(sb, ",\"days_overdue\":", o->days_overdue);
     if (o->household_id)
-        json_object_set_new(j, "household_id", json_integer(o->household_id));
+        int_field(sb, ",\"household_id\":", o->household_id);
     if (o->node_id)
-        json_object_set_new(j, "node_id", json_integer(o->node_id));
-    if (o->festival >= 0)
-        json_object_set_new(j, "festival", json_string(festival_code((festival)o->festival)));
+        int_field(sb, ",\"node_id\":", o->node_id);
+    if (o->festival >= 0) {
+        strbuf_adds(sb, ",\"festival\":");
+        jsonw_str(sb, festival_code((festival)o->festival));
+    }
     if (o->done_by)
-        json_object_set_new(j, "contact_id", json_integer(o->done_by));
-    return j;
+        int_field(sb, ",\"contact_id\":", o->done_by);
+    if (o->state == CR_MISSED)
+        int_field(sb, ",\"missed\":", run);
+    strbuf_addch(sb, '}');
 }
 
 /* One line of a due list: an obligation and, for a miss, how many in a row. */
@@ -68,7 +99,8 @@ typedef struct pick_t {
     int run;                /* misses in that run */
 } pick_t;
 
-/* Most urgent first: the longest overdue, then the soonest due. */
+/* Most urgent first: the longest overdue, then the soonest due (then by household and
+ * rule, so that the order does not depend on the sort's). */
 static int cmp_urgent(const void *a, const void *b)
 {
     const cr_obligation *x = ((const pick_t *)a)->o, *y = ((const pick_t *)b)->o;
@@ -76,7 +108,9 @@ static int cmp_urgent(const void *a, const void *b)
         return y->days_overdue - x->days_overdue;
     if (x->due_day != y->due_day)
         return x->due_day - y->due_day;
-    return (x->household_id > y->household_id) - (x->household_id < y->household_id);
+    if (x->household_id != y->household_id)
+        return x->household_id < y->household_id ? -1 : 1;
+    return x->rule - y->rule;
 }
 
 static int cmp_subject(const void *a, const void *b)
@@ -89,24 +123,42 @@ static int cmp_subject(const void *a, const void *b)
     return x->due_day - y->due_day;
 }
 
-lx_status api_member_due(req *r)
+/* The member's obligations in mine, in (rule, household, due date) order; returns how
+ * many. By rule with a counting sort; within a rule the engine gives them by household and
+ * date already (households in id order, windows in time order), except for the birthdays
+ * of several residents: a rule found out of order is sorted. */
+static size_t by_subject(const due_set *s, int64_t member, const cr_obligation **mine)
 {
-    static const char *const known[] = {"date", NULL};
-    int64_t member = req_id(r, 0), asof;
+    size_t at[DUE_MAX_RULES + 1] = {0}, n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->o[i].member_id == member) {
+            at[s->o[i].rule + 1]++;
+            n++;
+        }
+    for (size_t r = 1; r <= DUE_MAX_RULES; r++)
+        at[r] += at[r - 1];
+    size_t next[DUE_MAX_RULES];
+    memcpy(next, at, sizeof next);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->o[i].member_id == member)
+            mine[next[s->o[i].rule]++] = &s->o[i];
+    for (size_t r = 0; r < DUE_MAX_RULES; r++)
+        for (size_t i = at[r] + 1; i < at[r + 1]; i++)
+            if (cmp_subject(&mine[i - 1], &mine[i]) > 0) {
+                qsort(mine + at[r], at[r + 1] - at[r], sizeof *mine, cmp_subject);
+                break;
+            }
+    return n;
+}
+
+/* The due list of a member, as of asof; the reads in one snapshot (the caller's). */
+static lx_status member_due(req *r, db *d, int64_t member, int off, int64_t asof)
+{
     due_set s;
-    db *d = store_db();
-    lx_status rc = req_query_only(r, known);
-    if (rc)
-        return rc;
-    if (!member)
-        return req_fail(r, LX_ENOTFOUND, "id", "no such member in your scope");
-    int off = due_utc_offset(d, r->who.county_id);
-    if ((rc = query_asof(r, off, &asof)))
-        return rc;
     int today = cr_day(asof, off), wk0, wk1;
     cr_period_span(CR_WEEK, 1, today, &wk0, &wk1);
     /* A year back for what is overdue; up to this Sunday for what is due. */
-    rc = due_for_member(d, &r->who, member, today - 366, wk1, asof, &s);
+    lx_status rc = due_for_member(d, &r->who, member, today - 366, wk1, asof, &s);
     if (rc == LX_ENOTFOUND)
         return req_fail(r, rc, "id", "no such member in your scope");
     if (rc) {
@@ -118,11 +170,7 @@ lx_status api_member_due(req *r)
      * obligations sorted by (rule, household, due date). */
     const cr_obligation **mine = xcalloc(s.n + 1, sizeof *mine);
     pick_t *pick = xcalloc(s.n + 1, sizeof *pick);
-    size_t nm = 0, np = 0;
-    for (size_t i = 0; i < s.n; i++)
-        if (s.o[i].member_id == member)
-            mine[nm++] = &s.o[i];
-    qsort(mine, nm, sizeof *mine, cmp_subject);
+    size_t nm = by_subject(&s, member, mine), np = 0;
     for (size_t i = 0; i < nm;) {
         size_t j = i;
         const cr_obligation *run = NULL;
@@ -148,44 +196,71 @@ lx_status api_member_due(req *r)
     }
     free(mine);
     qsort(pick, np, sizeof *pick, cmp_urgent);
-    json_t *items = json_array();
-    for (size_t i = 0; i < np; i++) {
-        json_t *j = obligation_json(&s, pick[i].o);
-        if (pick[i].o->state == CR_MISSED)
-            json_object_set_new(j, "missed", json_integer(pick[i].run));
-        json_array_append_new(items, j);
-    }
-    free(pick);
-    due_set_release(&s);
 
     due_visit *lv = NULL;
     size_t nlv = 0;
     rc = due_last_visits(d, &r->who, member, asof, &lv, &nlv);
     if (rc) {
-        json_decref(items);
+        free(pick);
+        due_set_release(&s);
         return rc;
     }
-    json_t *hh = json_array();
+    /* Written as text: a due list is asked for often, and small. */
+    strbuf sb = STRBUF_INIT;
+    int_field(&sb, "{\"member_id\":", member);
+    strbuf_adds(&sb, ",\"today\":");
+    date_write(&sb, today);
+    strbuf_adds(&sb, ",\"week_start\":");
+    date_write(&sb, wk0);
+    strbuf_adds(&sb, ",\"week_end\":");
+    date_write(&sb, wk1);
+    strbuf_adds(&sb, ",\"items\":[");
+    for (size_t i = 0; i < np; i++) {
+        if (i)
+            strbuf_addch(&sb, ',');
+        obligation_write(&sb, &s, pick[i].o, pick[i].run);
+    }
+    free(pick);
+    due_set_release(&s);
+    strbuf_adds(&sb, "],\"households\":[");
     for (size_t i = 0; i < nlv; i++) {
-        json_t *j = json_pack("{s:I}", "household_id", (json_int_t)lv[i].household_id);
+        strbuf_adds(&sb, i ? ",{" : "{");
+        int_field(&sb, "\"household_id\":", lv[i].household_id);
         if (lv[i].last) {
             char iso[32];
             lx_iso8601(lv[i].last, iso, sizeof iso);
-            json_object_set_new(j, "last_visit", json_string(iso));
-            json_object_set_new(j, "days_since_visit",
-                                json_integer(today - cr_day(lv[i].last, off)));
+            strbuf_adds(&sb, ",\"last_visit\":");
+            jsonw_str(&sb, iso);
+            int_field(&sb, ",\"days_since_visit\":", today - cr_day(lv[i].last, off));
         } else {
-            json_object_set_new(j, "last_visit", json_null());
-            json_object_set_new(j, "days_since_visit", json_null());
+            strbuf_adds(&sb, ",\"last_visit\":null,\"days_since_visit\":null");
         }
-        json_array_append_new(hh, j);
+        strbuf_addch(&sb, '}');
     }
     free(lv);
-    req_reply(r, 200,
-              json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "member_id", (json_int_t)member, "today",
-                        date_json(today), "week_start", date_json(wk0), "week_end",
-                        date_json(wk1), "items", items, "households", hh));
+    strbuf_adds(&sb, "]}");
+    req_reply_text(r, 200, &sb);
     return LX_OK;
+}
+
+lx_status api_member_due(req *r)
+{
+    static const char *const known[] = {"date", NULL};
+    int64_t member = req_id(r, 0), asof;
+    db *d = store_db();
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
+    if (!member)
+        return req_fail(r, LX_ENOTFOUND, "id", "no such member in your scope");
+    /* One snapshot for every read (and one read transaction instead of one per query). */
+    if ((rc = db_begin_read(d)))
+        return rc;
+    int off = due_utc_offset(d, r->who.county_id);
+    if (!(rc = query_asof(r, off, &asof)))
+        rc = member_due(r, d, member, off, asof);
+    db_rollback(d);
+    return rc;
 }
 
 /* Figures of one member, rule or node. */

@@ -75,15 +75,15 @@ void cr_period_span(cr_period p, int every, int day, int *first, int *last)
     int y, m, d;
     if (every < 1)
         every = 1;
-    lx_civil_from_days(day, &y, &m, &d);
-    switch (p) {
-    case CR_WEEK: {
+    if (p == CR_WEEK) {
         /* 1970-01-05 (day 4) was a Monday; blocks of `every` weeks from it. */
         int w = floordiv(day - 4, 7), b = floordiv(w, every) * every;
         *first = 4 + b * 7;
         *last = *first + every * 7 - 1;
         return;
     }
+    lx_civil_from_days(day, &y, &m, &d);
+    switch (p) {
     case CR_MONTH: {
         int mi = y * 12 + m - 1, b = floordiv(mi, every) * every;
         *first = month_first(b);
@@ -349,6 +349,30 @@ static int grace_days(cr_period p, int every)
     case CR_YEAR: return 366 * every;
     default: return 30;
     }
+}
+
+void cr_rule_reach(const cr_rule *r, int from_day, int to_day, int *first, int *last)
+{
+    int f, l, a0, a1;
+    if (r->period <= CR_YEAR) {
+        /* The first window due on or after from_day is the period holding it. */
+        cr_period_span(r->period, r->every, from_day, &f, &l);
+    } else {
+        /* A festival's or birthday's window ends `after` days after the day: the due date. */
+        f = from_day - r->after - r->before;
+    }
+    l = to_day + grace_days(r->period, r->every);
+    if (r->or_kinds) {
+        /* The alternative period holds the due date, which is within [from_day, to_day]. */
+        cr_period_span(r->or_period, 1, from_day, &a0, &a1);
+        if (a0 < f)
+            f = a0;
+        cr_period_span(r->or_period, 1, to_day, &a0, &a1);
+        if (a1 > l)
+            l = a1;
+    }
+    *first = f;
+    *last = l;
 }
 
 /* The member holding household h's pairing of `layer` at time t, or 0. */

@@ -173,6 +173,14 @@ typedef struct cr_obligation {
     int days_overdue;     /* MISSED: local days from the due date to asof; else 0 */
 } cr_obligation;
 
+/* The local days [*first, *last] whose contacts rule r can count for an obligation due
+ * within [from_day, to_day]: the windows, the alternative periods around the due dates and
+ * the days after them in which a contact is still late rather than missing. Contacts
+ * outside it change nothing in what cr_evaluate gives for that range and rule, so a
+ * caller need not read them (a yearly rule reaches back to 1 January, a weekly one a
+ * week). */
+void cr_rule_reach(const cr_rule *r, int from_day, int to_day, int *first, int *last);
+
 /* Every obligation due within [in->from_day, in->to_day], in no promised order.
  * *out receives an array of *n obligations the caller frees with free(); on
  * LX_EINVAL (a rule with every or count below 1, from_day > to_day) *out is NULL. */

@@ -49,9 +49,11 @@ void due_set_release(due_set *s)
 
 int due_utc_offset(db *d, int64_t county_id)
 {
+    /* (store_scalar gives 0 for no row, and a third parameter left unbound is NULL: the
+     * query must always give one row, the default when the county has none.) */
     int64_t off = 28800;
-    if (store_scalar(d, "SELECT utc_offset FROM counties WHERE id = ? AND ? = 0", county_id, 0,
-                     NULL, &off))
+    if (store_scalar(d, "SELECT coalesce((SELECT utc_offset FROM counties WHERE id = ?), 28800)"
+                        " WHERE ? = 0", county_id, 0, NULL, &off))
         off = 28800;
     return (int)off;
 }
@@ -119,23 +121,40 @@ static int64_t tag_mask(const due_set *s, int birthday_only)
     return m;
 }
 
-/* Days before a due date that a window (or its alternative) may start, and days after it
- * that a late contact still counts: how far around [from, to] to read contacts. */
-static void reach(const due_set *s, int *before, int *after)
+/* What one rule reads: contacts of `kinds` (with a household carrying `tag`, for a
+ * household rule) that happened within [t0, t1] (cr_rule_reach, in unix seconds). */
+typedef struct rule_read {
+    cr_subject subject; /* the rule's */
+    int64_t tag;        /* household rules: the tag's bit (vocab order); else 0 */
+    uint32_t kinds;     /* the kinds it counts, the alternative's too */
+    int64_t t0, t1;     /* the time it reads */
+} rule_read;
+
+/* The reads of s's rules for obligations due within [from_day, to_day] as of asof, into
+ * rd[s->nrules]; *t0 and *t1 get the span of all of them (the days asked for if no rule). */
+static void rule_reads(const due_set *s, int from_day, int to_day, int64_t asof, rule_read *rd,
+                       int64_t *t0, int64_t *t1)
 {
-    *before = *after = 0;
+    *t0 = (int64_t)from_day * 86400 - s->utc_offset;
+    *t1 = (int64_t)(to_day + 1) * 86400 - s->utc_offset - 1;
     for (size_t i = 0; i < s->nrules; i++) {
         const cr_rule *r = &s->rules[i];
-        static const int span[] = {7, 31, 184, 366};
-        int b = r->period <= CR_YEAR ? span[r->period] * r->every : r->before + r->after + 1;
-        int a = r->period <= CR_YEAR ? span[r->period] * r->every : 30;
-        if (r->or_kinds && span[r->or_period] > b)
-            b = span[r->or_period];
-        if (b > *before)
-            *before = b;
-        if (a > *after)
-            *after = a;
+        int f, l, k = r->subject == CR_HOUSEHOLD ? vocab_find(&vocab_tag, r->tag) : -1;
+        cr_rule_reach(r, from_day, to_day, &f, &l);
+        rd[i].subject = r->subject;
+        rd[i].tag = k >= 0 && k < 63 ? (int64_t)1 << k : 0;
+        rd[i].kinds = r->kinds | r->or_kinds;
+        rd[i].t0 = (int64_t)f * 86400 - s->utc_offset;
+        rd[i].t1 = (int64_t)(l + 1) * 86400 - s->utc_offset - 1;
+        if (rd[i].t1 > asof)
+            rd[i].t1 = asof;
+        if (rd[i].t0 < *t0)
+            *t0 = rd[i].t0;
+        if (rd[i].t1 > *t1)
+            *t1 = rd[i].t1;
     }
+    if (*t1 > asof)
+        *t1 = asof;
 }
 
 /* Which households: those under a path, or those paired with a member at some time
@@ -233,18 +252,45 @@ static void row_pairing(db_stmt *st, void *arg)
     p->ended_at = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
 }
 
+/* The rules whose reads a query serves (bit i: rule i) and what they read. */
+typedef struct reads {
+    const rule_read *rd; /* every rule's read */
+    size_t n;            /* how many rules */
+    uint64_t use;        /* those this query reads for */
+} reads;
+
+/* Whether one of the rules in `use` counts a contact of kind `bit` at `at`, with a
+ * household tagged `tags` for household rules. */
+static int wanted(const reads *q, int64_t tags, uint32_t bit, int64_t at)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        const rule_read *r = &q->rd[i];
+        if ((q->use >> i & 1) && (bit & r->kinds) && at >= r->t0 && at <= r->t1 &&
+            (r->subject != CR_HOUSEHOLD || (tags & r->tag)))
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct visit_ctx {
+    vec *v;     /* of cr_visit */
+    reads q;    /* the household rules' reads */
+} visit_ctx;
+
 static void row_visit(db_stmt *st, void *arg)
 {
+    visit_ctx *c = arg;
     const char *kind = db_col_text(st, 3);
     uint32_t bit = kind ? cr_kind_bit(kind) : 0;
-    if (!bit)
+    int64_t at = db_col_int(st, 4);
+    if (!bit || !wanted(&c->q, db_col_int(st, 5), bit, at))
         return;
-    cr_visit *v = vec_push(arg);
+    cr_visit *v = vec_push(c->v);
     v->contact_id = db_col_int(st, 0);
     v->household_id = db_col_int(st, 1);
     v->member_id = db_col_int(st, 2);
     v->kind = bit;
-    v->at = db_col_int(st, 4);
+    v->at = at;
 }
 
 typedef struct mem_ctx {
@@ -261,8 +307,8 @@ static void row_member(db_stmt *st, void *arg)
 }
 
 typedef struct contact_ctx {
-    vec *v;        /* of cr_contact */
-    uint32_t mask; /* the kinds wanted */
+    vec *v;     /* of cr_contact */
+    reads q;    /* the member, leader or group rules' reads */
 } contact_ctx;
 
 static void row_contact(db_stmt *st, void *arg)
@@ -270,14 +316,15 @@ static void row_contact(db_stmt *st, void *arg)
     contact_ctx *cc = arg;
     const char *kind = db_col_text(st, 3);
     uint32_t bit = kind ? cr_kind_bit(kind) : 0;
-    if (!(bit & cc->mask))
+    int64_t at = db_col_int(st, 4);
+    if (!bit || !wanted(&cc->q, 0, bit, at))
         return;
     cr_contact *c = vec_push(cc->v);
     c->id = db_col_int(st, 0);
     c->member_id = db_col_int(st, 1);
     c->node_id = db_col_int(st, 2);
     c->kind = bit;
-    c->at = db_col_int(st, 4);
+    c->at = at;
 }
 
 static int cmp_contact_id(const void *a, const void *b)
@@ -305,6 +352,16 @@ static void row_id(db_stmt *st, void *arg)
     *(int64_t *)vec_push(arg) = db_col_int(st, 0);
 }
 
+/* Whether comma-separated `list` holds `word`. */
+static int list_has(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; n && (p = strstr(p, word)) != NULL; p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
 /* ---- the loader ---- */
 
 static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, int to_day,
@@ -315,12 +372,20 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
         co = {.size = sizeof(cr_contact)}, gr = {.size = sizeof(int64_t)};
     qb q;
     lx_status rc;
-    int before, after;
-    reach(s, &before, &after);
-    int64_t t0 = (int64_t)(from_day - before - 1) * 86400 - s->utc_offset;
-    int64_t t1 = (int64_t)(to_day + after + 2) * 86400 - s->utc_offset;
-    if (t1 > asof)
-        t1 = asof;
+    /* Each rule reads only the days it can count (cr_rule_reach): a weekly rule from the
+     * week holding from_day, a yearly one from 1 January; t0..t1 spans them all. */
+    rule_read rd[DUE_MAX_RULES];
+    int64_t t0, t1;
+    uint64_t hrules = 0, mrules = 0, grules = 0;
+    rule_reads(s, from_day, to_day, asof, rd, &t0, &t1);
+    for (size_t i = 0; i < s->nrules; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        switch (rd[i].subject) {
+        case CR_HOUSEHOLD: hrules |= rd[i].tag ? bit : 0; break;
+        case CR_GROUP: grules |= bit; break;
+        default: mrules |= bit; break;
+        }
+    }
     hsel hs = *sel;
     hs.t0 = t0;
     hs.t1 = t1;
@@ -367,19 +432,54 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
     if (rc)
         goto out;
 
-    /* Their contacts in the time read. */
-    qb_init(&q);
-    qb_sql(&q, "SELECT ch.contact_id, ch.household_id, ch.member_id, ch.kind, ch.happened_at"
-               " FROM households h JOIN contact_households ch ON ch.county_id = h.county_id"
-               " AND ch.household_id = h.id WHERE h.active = 1 AND (h.tags & ?) <> 0"
-               " AND ch.active = 1 AND ch.happened_at >= ? AND ch.happened_at <= ?");
-    qb_int(&q, tags);
-    qb_int(&q, t0);
-    qb_int(&q, t1);
-    hfilter(&q, &hs);
-    rc = each_row(d, &q, row_visit, &vi);
-    if (rc)
-        goto out;
+    /* Their contacts that some rule of theirs counts: each household's from the earliest
+     * day a rule of its tags reads (one index range per household), then kind and time by
+     * rule in C (a kind IN (...) here costs more per row than it saves). */
+    if (hrules && hh.n) {
+        visit_ctx vc = {&vi, {rd, s->nrules, hrules}};
+        /* The earliest read of each tag; then the tags by that time, earliest first, so
+         * that the first WHEN a household's tags meet gives its start. */
+        int64_t from_tag[63], th1 = t0;
+        for (int k = 0; k < 63; k++)
+            from_tag[k] = INT64_MAX;
+        for (size_t i = 0; i < s->nrules; i++)
+            if (hrules >> i & 1) {
+                int k = __builtin_ctzll((uint64_t)rd[i].tag);
+                if (rd[i].t0 < from_tag[k])
+                    from_tag[k] = rd[i].t0;
+                if (rd[i].t1 > th1)
+                    th1 = rd[i].t1;
+            }
+        qb_init(&q);
+        qb_sql(&q, "SELECT ch.contact_id, ch.household_id, ch.member_id, ch.kind,"
+                   " ch.happened_at, h.tags FROM households h JOIN contact_households ch"
+                   " ON ch.county_id = h.county_id AND ch.household_id = h.id"
+                   " WHERE h.active = 1 AND (h.tags & ?) <> 0 AND ch.active = 1"
+                   " AND ch.happened_at <= ? AND ch.happened_at >= CASE");
+        qb_int(&q, tags);
+        qb_int(&q, th1);
+        for (int64_t done = 0;;) {
+            int64_t at = INT64_MAX, mask = 0;
+            for (int k = 0; k < 63; k++)
+                if (!(done >> k & 1) && from_tag[k] < at)
+                    at = from_tag[k];
+            if (at == INT64_MAX)
+                break;
+            for (int k = 0; k < 63; k++)
+                if (from_tag[k] == at)
+                    mask |= (int64_t)1 << k;
+            done |= mask;
+            qb_sql(&q, " WHEN h.tags & ? THEN ?");
+            qb_int(&q, mask);
+            qb_int(&q, at);
+        }
+        qb_sql(&q, " ELSE ? END");
+        qb_int(&q, th1 + 1);
+        hfilter(&q, &hs);
+        rc = each_row(d, &q, row_visit, &vc);
+        if (rc)
+            goto out;
+    }
 
     /* Members (and their contacts), and groups. */
     mem_ctx mc = {&me, s->arena};
@@ -397,16 +497,32 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
         goto out;
     /* The members' own contacts of the kinds member and leader rules count, by the index
      * (county_id, member_id, kind, happened_at); and the meetings held at groups under
-     * the place, by the same index. A contact found both ways is kept once. */
+     * the place, by the same index. A contact found both ways is kept once. One member
+     * who holds no rank a leader rule names is read for the member rules alone. */
+    if (!sel->path) {
+        const char *rank = me.n ? ((cr_member *)me.a)->rank : NULL;
+        for (size_t i = 0; i < s->nrules; i++)
+            if (s->rules[i].subject == CR_LEADER && !(rank && list_has(s->rules[i].ranks, rank)))
+                mrules &= ~((uint64_t)1 << i);
+        if (!me.n)
+            mrules = 0;
+    }
     uint32_t mk = 0, gk = 0;
+    int64_t mt0 = t1, mt1 = t0, gt0 = t1, gt1 = t0;
     for (size_t i = 0; i < s->nrules; i++) {
-        if (s->rules[i].subject == CR_MEMBER || s->rules[i].subject == CR_LEADER)
-            mk |= s->rules[i].kinds;
-        if (s->rules[i].subject == CR_GROUP)
-            gk |= s->rules[i].kinds;
+        if (mrules >> i & 1) {
+            mk |= rd[i].kinds;
+            mt0 = rd[i].t0 < mt0 ? rd[i].t0 : mt0;
+            mt1 = rd[i].t1 > mt1 ? rd[i].t1 : mt1;
+        }
+        if (grules >> i & 1) {
+            gk |= rd[i].kinds;
+            gt0 = rd[i].t0 < gt0 ? rd[i].t0 : gt0;
+            gt1 = rd[i].t1 > gt1 ? rd[i].t1 : gt1;
+        }
     }
     if (mk) {
-        contact_ctx cc = {&co, mk};
+        contact_ctx cc = {&co, {rd, s->nrules, mrules}};
         qb_init(&q);
         qb_sql(&q, "SELECT c.id, c.member_id, c.node_id, c.kind, c.happened_at FROM members m"
                    " JOIN contacts c ON c.county_id = m.county_id AND c.member_id = m.id"
@@ -414,8 +530,8 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
         kinds_in(&q, mk);
         qb_sql(&q, ") AND c.happened_at >= ? AND c.happened_at <= ?"
                    " WHERE m.active = 1 AND c.active = 1 AND m.county_id = ?");
-        qb_int(&q, t0);
-        qb_int(&q, t1);
+        qb_int(&q, mt0);
+        qb_int(&q, mt1);
         qb_int(&q, p->county_id);
         if (sel->path) {
             qb_prefix(&q, "m.path", sel->path);
@@ -428,7 +544,7 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
             goto out;
     }
     if (gk && sel->path) {
-        contact_ctx cc = {&co, gk};
+        contact_ctx cc = {&co, {rd, s->nrules, grules}};
         qb_init(&q);
         /* Driven by every member of the county, one probe each of (county_id, member_id,
          * kind, happened_at): meetings are few, and whoever led one (a township cadre
@@ -439,8 +555,8 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
         kinds_in(&q, gk);
         qb_sql(&q, ") AND c.happened_at >= ? AND c.happened_at <= ?"
                    " WHERE m.county_id + 0 = ? AND c.active = 1"); /* members drive */
-        qb_int(&q, t0);
-        qb_int(&q, t1);
+        qb_int(&q, gt0);
+        qb_int(&q, gt1);
         qb_int(&q, p->county_id);
         qb_prefix(&q, "(c.path || '')", sel->path); /* a filter, not an index choice */
         rc = each_row(d, &q, row_contact, &cc);

@@ -343,7 +343,9 @@ static const char *const migrations[] = {
     "  updated_at INTEGER NOT NULL,"
     "  updated_by INTEGER,"
     "  active INTEGER NOT NULL DEFAULT 1);"
-    "CREATE INDEX contacts_member ON contacts(county_id, member_id, kind, happened_at);"
+    /* covering for the member and leader rules (a member's talks of two years) */
+    "CREATE INDEX contacts_member ON contacts(county_id, member_id, kind, happened_at, active,"
+    " node_id);"
     "CREATE INDEX contacts_path ON contacts(county_id, path, happened_at);"
 
     "CREATE TABLE contact_households ("

@@ -251,3 +251,13 @@ test('a place\'s compliance without its members: the same totals and rules, no m
   assert.deepEqual(lean.body.rules, full.body.rules);
   assert.equal((await town.get(`/api/v1/nodes/${me.node_id}/compliance?from=2026-03-01&to=2026-03-31&members=no`)).status, 400);
 });
+
+test('days are Beijing days: a visit at half past midnight is on that day, not on the UTC day before', async () => {
+  // 00:30 on 15 March in Beijing is 16:30 on 14 March UTC.
+  contact(B, 'visit', bj('2026-03-15', 0, 30), H[2]);
+  const r = await town.get(`/api/v1/members/${B}/due?date=2026-03-16`);
+  assert.equal(r.status, 200, r.text);
+  const h = r.body.households.find((x) => x.household_id === H[2]);
+  assert.equal(h.last_visit, '2026-03-14T16:30:00Z');
+  assert.equal(h.days_since_visit, 1);
+});

@@ -503,6 +503,163 @@ static void test_county_rule_every_two_months_for_the_assistance_cadre(void **st
     free(o);
 }
 
+/* ---- how far back and ahead a rule reads ---- */
+
+/* The contacts of the left-behind child's household that the yearly life-skill rule counts
+ * reach back to 1 January of the year before the due list's first day: on 23 November 2026
+ * the due list starts on 22 November 2025, and the year 2025 is due within it. */
+static void test_a_yearly_rule_reaches_back_to_1_january(void **state)
+{
+    (void)state;
+    cr_rule r = rule("child.skill");
+    int from = cr_day_of_ymd(20251122), to = cr_day_of_ymd(20261129), first, last;
+    cr_rule_reach(&r, from, to, &first, &last);
+    assert_int_equal(first, cr_day_of_ymd(20250101));
+    assert_true(last >= cr_day_of_ymd(20261129));
+    /* The weekly homework visit needs only the week holding the first day. */
+    r = rule("child.homework");
+    cr_rule_reach(&r, from, to, &first, &last);
+    assert_int_equal(first, cr_day_of_ymd(20251117)); /* the Monday */
+    /* A visit eleven months before that first day still clears 2025's life skill. */
+    scen s;
+    one_household(&s, "left_behind_child");
+    s.rules[s.nrules++] = rule("child.skill");
+    visit(&s, 1, CK_VISIT, bj(20250105, 10, 0));
+    size_t n;
+    cr_obligation *o = eval(&s, 20251122, 20261129, bj(20261123, 12, 0), &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(o[0].due_day, cr_day_of_ymd(20251231));
+    assert_int_equal(o[0].state, CR_MET);
+    assert_int_equal(o[0].done_by, 1);
+    free(o);
+}
+
+/* A county whose festival window opens 30 days before: the Spring Festival of 2025
+ * (29 January) is due within 2025, its window opens on 30 December 2024, and a visit on
+ * New Year's Eve is read and counts. */
+static void test_a_festival_window_across_the_new_year(void **state)
+{
+    (void)state;
+    cr_rule r;
+    assert_int_equal(cr_rule_parse("elderly.festival", "subject=household tag=lonely_elderly"
+                                   " kinds=visit period=festival before=30 after=3", &r, NULL),
+                     LX_OK);
+    int first, last;
+    cr_rule_reach(&r, cr_day_of_ymd(20250101), cr_day_of_ymd(20251231), &first, &last);
+    assert_true(first <= cr_day_of_ymd(20241230));
+    scen s;
+    one_household(&s, "lonely_elderly");
+    s.rules[s.nrules++] = r;
+    visit(&s, 1, CK_VISIT, bj(20241231, 10, 0));
+    size_t n;
+    cr_obligation *o = eval(&s, 20250101, 20251231, bj(20251231, 12, 0), &n);
+    const cr_obligation *sp = find(o, n, 0, 20250201);
+    assert_int_equal(sp->festival, FEST_SPRING);
+    assert_int_equal(sp->start_day, cr_day_of_ymd(20241230));
+    assert_int_equal(sp->state, CR_MET);
+    assert_true(cr_day(bj(20241231, 10, 0), BJ) >= first);
+    free(o);
+}
+
+static int same_obligations(const cr_obligation *a, size_t na, const cr_obligation *b, size_t nb)
+{
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (a[i].rule != b[i].rule || a[i].household_id != b[i].household_id ||
+            a[i].member_id != b[i].member_id || a[i].node_id != b[i].node_id ||
+            a[i].start_day != b[i].start_day || a[i].due_day != b[i].due_day ||
+            a[i].made != b[i].made || a[i].state != b[i].state ||
+            a[i].done_by != b[i].done_by || a[i].days_overdue != b[i].days_overdue)
+            return 0;
+    return 1;
+}
+
+/* For every default rule and a few county variants, over four years of pseudo-random
+ * contacts: evaluating with only the contacts within the rule's reach gives exactly the
+ * obligations that evaluating with all of them gives. */
+static void test_contacts_outside_the_reach_change_nothing(void **state)
+{
+    (void)state;
+    static const char *const extra[] = {
+        "subject=household tag=lonely_elderly layer=liaison kinds=visit period=month every=2",
+        "subject=household tag=lonely_elderly kinds=call period=week or=in_person/term",
+        "subject=household tag=lonely_elderly kinds=visit period=festival before=30 after=10",
+        "subject=household tag=left_behind_child kinds=visit period=year every=2 count=2",
+        "subject=household tag=lonely_elderly kinds=visit period=birthday before=20 after=5",
+    };
+    cr_rule rules[32];
+    size_t nr = 0, n;
+    const policy_def *t = policy_table(&n);
+    for (size_t i = 0; i < n; i++)
+        if (!strncmp(t[i].key, POLICY_RULE_PREFIX, strlen(POLICY_RULE_PREFIX)))
+            rules[nr++] = rule(t[i].key + strlen(POLICY_RULE_PREFIX));
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        assert_int_equal(cr_rule_parse("extra", extra[i], &rules[nr++], NULL), LX_OK);
+
+    enum { NV = 1500, NC = 600 };
+    cr_visit *v = calloc(NV, sizeof *v), *vr = calloc(NV, sizeof *vr);
+    cr_contact *c = calloc(NC, sizeof *c), *cr = calloc(NC, sizeof *cr);
+    cr_household h = {.id = 7, .tags = "lonely_elderly,left_behind_child", .nbirth = 2,
+                      .birth_ymd = {19480229, 20150107}};
+    cr_pairing p = {7, 1, CR_LIAISON, bj(20230101, 0, 0), 0};
+    cr_member m[] = {{1, "county_leader"}, {2, "member"}};
+    int64_t groups[] = {50};
+    int64_t t0 = bj(20230101, 0, 0), span = bj(20270101, 0, 0) - t0;
+    uint64_t x = 12345;
+#define NEXT() (x = x * 6364136223846793005ull + 1442695040888963407ull, x >> 33)
+    for (size_t i = 0; i < NV; i++)
+        v[i] = (cr_visit){(int64_t)i + 1, 7, NEXT() % 5 ? 1 : 2, 1u << (NEXT() % 10),
+                          t0 + (int64_t)(NEXT() % (uint64_t)span)};
+    for (size_t i = 0; i < NC; i++)
+        c[i] = (cr_contact){(int64_t)i + 10000, 1 + (int64_t)(NEXT() % 2), NEXT() % 3 ? 50 : 51,
+                            1u << (NEXT() % 10), t0 + (int64_t)(NEXT() % (uint64_t)span)};
+#undef NEXT
+    static const int ranges[][3] = {/* from, to, as of (noon Beijing) */
+                                    {20251122, 20261129, 20261123},
+                                    {20250101, 20251231, 20260310},
+                                    {20240301, 20240831, 20240915},
+                                    {20260101, 20260131, 20260120},
+                                    {20241225, 20250215, 20261231}};
+    size_t checked = 0;
+    for (size_t k = 0; k < sizeof ranges / sizeof ranges[0]; k++)
+        for (size_t ri = 0; ri < nr; ri++) {
+            int from = cr_day_of_ymd(ranges[k][0]), to = cr_day_of_ymd(ranges[k][1]), f, l;
+            int64_t asof = bj(ranges[k][2], 12, 0);
+            cr_rule_reach(&rules[ri], from, to, &f, &l);
+            size_t nvr = 0, ncr = 0, na, nb;
+            for (size_t i = 0; i < NV; i++)
+                if (cr_day(v[i].at, BJ) >= f && cr_day(v[i].at, BJ) <= l)
+                    vr[nvr++] = v[i];
+            for (size_t i = 0; i < NC; i++)
+                if (cr_day(c[i].at, BJ) >= f && cr_day(c[i].at, BJ) <= l)
+                    cr[ncr++] = c[i];
+            assert_true(nvr < NV); /* something was left out */
+            cr_input all = {&rules[ri], 1, &h, 1, &p, 1, m, 2, groups, 1, c, NC, v, NV,
+                            BJ, from, to, asof};
+            cr_input part = all;
+            part.visits = vr;
+            part.nvisits = nvr;
+            part.contacts = cr;
+            part.ncontacts = ncr;
+            cr_obligation *a = NULL, *b = NULL;
+            assert_int_equal(cr_evaluate(&all, &a, &na), LX_OK);
+            assert_int_equal(cr_evaluate(&part, &b, &nb), LX_OK);
+            if (!same_obligations(a, na, b, nb))
+                fail_msg("rule %s, range %d..%d: the reach %d..%d leaves out a contact it counts",
+                         rules[ri].key, ranges[k][0], ranges[k][1], cr_ymd_of_day(f),
+                         cr_ymd_of_day(l));
+            checked += na;
+            free(a);
+            free(b);
+        }
+    assert_true(checked > 500);
+    free(v);
+    free(vr);
+    free(c);
+    free(cr);
+}
+
 /* ---- the rules as text ---- */
 
 static void test_every_default_rule_parses(void **state)
@@ -579,6 +736,9 @@ int main(void)
         cmocka_unit_test(test_leaders_five_talks_a_month),
         cmocka_unit_test(test_group_courtyard_meeting_monthly),
         cmocka_unit_test(test_county_rule_every_two_months_for_the_assistance_cadre),
+        cmocka_unit_test(test_a_yearly_rule_reaches_back_to_1_january),
+        cmocka_unit_test(test_a_festival_window_across_the_new_year),
+        cmocka_unit_test(test_contacts_outside_the_reach_change_nothing),
         cmocka_unit_test(test_every_default_rule_parses),
         cmocka_unit_test(test_bad_rules_are_refused),
     };
