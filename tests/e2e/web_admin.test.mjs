@@ -210,6 +210,15 @@ test('the audit administrator reads the log and sees the chain verified', async 
   await page.click('[data-test=verify]');
   await page.locator('[data-test=verify-ok]').getByText(/校验通过：\d+ 条记录的哈希链完整/).waitFor();
   await page.screenshot({ path: join(SHOTS, 'web-admin-audit.png'), fullPage: true });
+  // In Traditional Chinese and English too.
+  await page.selectOption('[data-test=lang]', 'zh-TW');
+  await page.getByRole('heading', { name: '稽核日誌' }).waitFor();
+  await page.selectOption('[data-test=lang]', 'en');
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  await page.getByRole('button', { name: 'Verify the chain' }).waitFor();
+  // A screen of another role sends the audit administrator away.
+  await page.goto(srv.base + '/admin/import');
+  await page.waitForURL((u) => u.pathname !== '/admin/import');
   await ctx.close();
 });
 
@@ -263,4 +272,22 @@ test('the system administrator creates an account; its one-time password is show
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.must_change_password, true);
   await ctx.close();
+
+  // The security administrator locks the account (its login is refused), then unlocks it.
+  const id = (await (await new Client(srv.base).loginReady('sysadmin')).get('/api/v1/users')).body.items
+    .find((u) => u.username === 'inspector.wang').id;
+  const sec = await open('secadmin', '/admin/users');
+  await sec.page.fill('#lx-user-id', String(id));
+  await sec.page.click('[data-test=lock]');
+  await sec.page.getByText(`账户 ${id} 已锁定`).waitFor();
+  assert.notEqual((await new Client(srv.base, '10.8.1.2').login('inspector.wang', pw)).status, 200);
+  await sec.page.click('[data-test=unlock]');
+  await sec.page.getByText(`账户 ${id} 已解锁`).waitFor();
+  assert.equal((await new Client(srv.base, '10.8.1.3').login('inspector.wang', pw)).status, 200);
+  // An account that is not there is refused beside the field.
+  await sec.page.fill('#lx-user-id', '99999');
+  await sec.page.click('[data-test=lock]');
+  await sec.page.locator('.el-form-item__error').waitFor();
+  await sec.page.screenshot({ path: join(SHOTS, 'web-admin-lock.png') });
+  await sec.ctx.close();
 });

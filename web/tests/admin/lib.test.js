@@ -8,7 +8,7 @@ import {
   userBody, roleNeeds, auditDetail, localTime, coverageRows, ISSUE_CODES,
 } from '../../src/modules/admin/lib.js';
 import { setCsrf, ApiError } from '../../src/lib/api.js';
-import { nav, routes } from '../../src/modules/admin/routes.js';
+import { nav, routes, allowed } from '../../src/modules/admin/routes.js';
 
 const t = (key, args) => (args ? `${key}${JSON.stringify(args)}` : key);
 
@@ -169,5 +169,15 @@ describe('the module', () => {
     expect(byPath['/admin/import']).not.toContain('member');
     expect(byPath['/admin/pairing']).not.toContain('village_secretary');
     for (const n of nav) expect(routes.some((r) => r.path === n.path)).toBe(true);
+  });
+  it('lets a role open only the screens the server lets it use', () => {
+    expect(allowed('county_admin', 'import')).toBe(true);
+    expect(allowed('member', 'import')).toBe(false);
+    expect(allowed('village_secretary', 'pairing')).toBe(false);
+    expect(allowed('auditadmin', 'audit')).toBe(true);
+    expect(allowed('county_admin', 'audit')).toBe(false);
+    expect(allowed(undefined, 'users')).toBe(false);
+    expect(allowed('sysadmin', 'nonsense')).toBe(false);
+    expect(routes.every((r) => typeof r.beforeEnter === 'function')).toBe(true);
   });
 });
