@@ -154,6 +154,7 @@ test('a liaison run for a village: planned, its diff read, applied after a confi
   await page.locator('.el-message-box').getByText(`将在 ${village.name} 新增 ${added} 对`).waitFor();
   await page.locator('.el-message-box').getByRole('button', { name: '执行方案' }).click();
   await page.locator('[data-test=applied]').waitFor();
+  await page.locator('.el-message-box').waitFor({ state: 'hidden' });
   assert.equal((await page.locator('[data-test=run-status]').innerText()).trim(), '已执行');
   const pairs = (await county.get(`/api/v1/pairings?layer=liaison&limit=500`)).body.items;
   assert.equal(pairs.length, added, 'every planned pair is in force');
@@ -190,6 +191,24 @@ test('the card print view of a village opens in a new window; its coverage repor
   const households = (await county.get(`/api/v1/coverage?node_id=${village.id}`)).body.node.households;
   assert.equal(await popup.locator('.lx-card').count(), households, 'a card for each household of the village');
   await popup.screenshot({ path: join(SHOTS, 'web-admin-cards.png') });
+  await popup.close();
+
+  // One household: found by its head's name, its door plate, its link revoked with a reason.
+  const h = (await county.get(`/api/v1/households?under=${village.id}&limit=1`)).body.items[0];
+  await page.locator('[data-test=print-kind]').getByText('门牌').click();
+  await page.locator('[data-test=print-scope]').getByText('一户').click();
+  await page.locator('[data-test=print-household] input').fill(h.head_name);
+  await page.locator('.el-select-dropdown__item:visible', { hasText: h.head_name }).first().click();
+  assert.match(await page.locator('[data-test=print]').getAttribute('href'), new RegExp(`household_id=${h.id}&kind=plate$`));
+  await page.click('[data-test=reissue]');
+  assert.match(await page.locator('[data-test=print]').getAttribute('href'), /reissue=1/);
+  await page.click('[data-test=reissue]');
+  await page.click('[data-test=revoke]');
+  await page.click('[data-test=revoke-send]');
+  await page.getByRole('dialog').locator('.el-form-item__error').getByText('此项必填').waitFor();
+  await page.fill('#lx-revoke-reason', '卡片遗失');
+  await page.click('[data-test=revoke-send]');
+  await page.getByText('此户二维码已作废。').waitFor();
   await ctx.close();
 });
 
@@ -243,6 +262,13 @@ test('the county admin changes a work policy; a bad value is refused beside the 
   await form.getByText('已保存').waitFor();
   await form.locator('.el-form-item__error').waitFor({ state: 'detached' });
   assert.equal((await county.get('/api/v1/policies')).body.items.find((x) => x.key === 'liaison.quota').value, 20);
+
+  // The assistance quotas set to seed 003's preset at once.
+  await page.locator('[data-test=presets]').getByRole('button', { name: 'seed 003' }).click();
+  await page.locator('.el-message-box').getByRole('button', { name: '采用' }).click();
+  await page.getByText(/已更新 \d+ 项帮扶名额/).waitFor();
+  assert.equal(await page.locator('[data-policy="assistance.quota.city_leader"] input').inputValue(), '2');
+  assert.equal((await county.get('/api/v1/policies')).body.items.find((x) => x.key === 'assistance.quota.city_leader').value, 2);
   await ctx.close();
 });
 
