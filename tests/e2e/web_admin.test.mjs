@@ -217,7 +217,10 @@ test('the audit administrator reads the log and sees the chain verified', async 
   const page = await ctx.newPage();
   await page.goto(srv.base + '/');
   await login(page, 'auditadmin');
+  // the audit administrator lands on the log, and is offered nothing of the registries
+  await page.waitForURL(/\/admin\/audit$/);
   assert.equal(await page.getByRole('link', { name: '台账导入' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: '户籍台账' }).count(), 0);
   await page.getByRole('link', { name: '审计日志' }).click();
   await page.waitForURL(/\/admin\/audit$/);
   const rows = page.locator('[data-test=audit] .el-table__body tr');

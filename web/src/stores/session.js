@@ -8,9 +8,12 @@ const LAST_USER = 'lx_last_user';
 // Staff who use the desktop land on their place's dashboard (the work module's), the
 // administrators without one on the households; members use the phone screens.
 export const DASHBOARD_ROLES = ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'];
+// The three administrators (三权分立) see no registries: each lands on their own screen.
+export const TRIAD_HOME = { sysadmin: '/admin/users', secadmin: '/admin/users', auditadmin: '/admin/audit' };
 export function homeFor(user) {
   if (!user) return '/login';
   if (user.role === 'member') return '/m';
+  if (TRIAD_HOME[user.role]) return TRIAD_HOME[user.role];
   return DASHBOARD_ROLES.includes(user.role) ? '/dashboard' : '/households';
 }
 
@@ -19,6 +22,7 @@ export const useSession = defineStore('session', {
   getters: {
     mustChange: (s) => !!s.user?.must_change_password,
     isMember: (s) => s.user?.role === 'member',
+    isTriad: (s) => !!TRIAD_HOME[s.user?.role],
   },
   actions: {
     async load() {

@@ -28,7 +28,8 @@ describe('the work module\'s strings', () => {
     expect(landingFor({ role: 'county_admin' })).toBe('/dashboard');
     expect(landingFor({ role: 'inspector' })).toBe('/dashboard');
     expect(landingFor({ role: 'member' })).toBe('/m');
-    expect(landingFor({ role: 'auditadmin' })).toBe('/households');
+    expect(landingFor({ role: 'auditadmin' })).toBe('/admin/audit');
+    expect(landingFor({ role: 'sysadmin' })).toBe('/admin/users');
     expect(landingFor(null)).toBe('/login');
     expect(nav.find((n) => n.member).path).toBe('/m/cases');
     expect(routes.find((r) => r.path === '/m/cases').meta.phone).toBe(true);
