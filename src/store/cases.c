@@ -1371,6 +1371,73 @@ static void list_row(strbuf *sb, db_stmt *st, int64_t now)
     strbuf_add(sb, "}", 1);
 }
 
+/* The optional filters of a list, and the paging cursor in the list's order. */
+static void list_filters(qb *q, const cases_query *cq, int by_due)
+{
+    const struct {
+        const char *sql, *v;
+    } tf[] = {{" AND c.category = ?", cq->category},
+              {" AND c.state = ?", cq->state},
+              {" AND c.channel = ?", cq->channel},
+              {" AND c.priority = ?", cq->priority}};
+    const struct {
+        const char *sql;
+        int64_t v;
+    } nf[] = {{" AND c.household_id = ?", cq->household_id},
+              {" AND c.opened_at >= ?", cq->opened_from},
+              {" AND c.opened_at < ?", cq->opened_to}};
+    for (size_t i = 0; i < sizeof tf / sizeof tf[0]; i++)
+        if (tf[i].v) {
+            qb_sql(q, tf[i].sql);
+            qb_text(q, tf[i].v);
+        }
+    for (size_t i = 0; i < sizeof nf / sizeof nf[0]; i++)
+        if (nf[i].v) {
+            qb_sql(q, nf[i].sql);
+            qb_int(q, nf[i].v);
+        }
+    if (cq->cursor_id && by_due) {
+        qb_sql(q, " AND (coalesce(c.due_at, ?), c.id) > (?, ?)");
+        qb_int(q, FAR_FUTURE);
+        qb_int(q, cq->cursor_key);
+        qb_int(q, cq->cursor_id);
+    } else if (cq->cursor_id) {
+        qb_sql(q, " AND c.id < ?");
+        qb_int(q, cq->cursor_id);
+    }
+}
+
+/* A node's queue: its own open cases, and the overdue open ones beneath it, which rise into
+ * it. The page's ids come from two branches, each in deadline order and each read off one
+ * index (the overdue ones off cases_path_due, without reading their rows: a township may have
+ * hundreds of them), then only the page's rows are read. */
+static void node_queue(qb *q, const scope *s, const cases_query *cq, int64_t county,
+                       const node_info *node)
+{
+    qb_sql(q, "SELECT " LIST_COLS ", coalesce(c.due_at, ?) FROM cases c WHERE c.id IN"
+              " (SELECT id FROM (SELECT c.id AS id FROM cases c WHERE c.county_id = ? AND"
+              " c.node_id = ? AND c.open = 1");
+    qb_int(q, FAR_FUTURE);
+    qb_int(q, county);
+    qb_int(q, node->id);
+    qb_scope(q, s, RES_CASES, "c");
+    list_filters(q, cq, 1);
+    qb_sql(q, " ORDER BY coalesce(c.due_at, ?), c.id LIMIT ?) UNION ALL SELECT id FROM"
+              " (SELECT c.id AS id FROM cases c WHERE c.county_id = ? AND c.open = 1");
+    qb_int(q, FAR_FUTURE);
+    qb_int(q, cq->limit);
+    qb_int(q, county);
+    qb_prefix(q, "c.path", node->path);
+    qb_sql(q, " AND c.due_at < ?");
+    qb_int(q, cq->now);
+    qb_scope(q, s, RES_CASES, "c");
+    list_filters(q, cq, 1);
+    qb_sql(q, " ORDER BY c.due_at, c.id LIMIT ?)) ORDER BY coalesce(c.due_at, ?), c.id LIMIT ?");
+    qb_int(q, cq->limit);
+    qb_int(q, FAR_FUTURE);
+    qb_int(q, cq->limit);
+}
+
 lx_status cases_list(db *d, const principal *who, const cases_query *cq, strbuf *sb,
                      int64_t *next_key, int64_t *next_id, lx_error *e)
 {
@@ -1396,100 +1463,59 @@ lx_status cases_list(db *d, const principal *who, const cases_query *cq, strbuf 
     }
     qb_init(&q);
     q.scope_as_filter = 1;
-    qb_sql(&q, "SELECT " LIST_COLS ", coalesce(c.due_at, ?) FROM cases c WHERE 1 = 1");
-    qb_int(&q, FAR_FUTURE);
-    qb_scope(&q, &s, RES_CASES, "c");
-    switch (cq->queue) {
-    case QUEUE_ALL:
-        if (node.id)
-            qb_prefix(&q, "c.path", node.path);
-        break;
-    case QUEUE_MINE:
-        qb_sql(&q, " AND (c.assignee_user_id = ? OR c.assignee_member_id = ?) AND c.open = 1");
-        qb_int(&q, who->user_id ? who->user_id : -1);
-        qb_int(&q, who->member_id ? who->member_id : -1);
-        break;
-    case QUEUE_NODE: {
-        /* the node's own open cases, and the overdue ones beneath it rise into it */
-        qb_sql(&q, " AND c.open = 1 AND c.county_id = ? AND (c.node_id = ? OR (c.path >= ? AND"
-                   " c.path < ? AND c.due_at < ?))");
-        qb_int(&q, who->county_id);
-        qb_int(&q, node.id);
-        char *upper = xmalloc(strlen(node.path) + 5);
-        memcpy(upper, node.path, strlen(node.path));
-        memcpy(upper + strlen(node.path), "\xf4\x8f\xbf\xbf", 5);
-        q.own[q.nown++] = upper;
-        qb_text_copy(&q, node.path);
-        qb_text(&q, upper);
-        qb_int(&q, cq->now);
-        break;
-    }
-    case QUEUE_ESCALATED:
-        qb_sql(&q, " AND c.county_id = ? AND c.node_id = ? AND c.open = 1 AND c.escalated = 1");
-        qb_int(&q, who->county_id);
-        qb_int(&q, node.id);
-        break;
-    case QUEUE_OVERDUE:
-        qb_sql(&q, " AND c.open = 1 AND (c.due_at < ? OR (c.responded_at IS NULL AND"
-                   " c.response_due < ?))");
-        qb_int(&q, cq->now);
-        qb_int(&q, cq->now);
-        qb_prefix(&q, "c.path", node.path);
-        break;
-    case QUEUE_SUPERVISED:
-        qb_sql(&q, " AND c.supervised = 1 AND c.supervisor_node_id = ? AND c.state <> 'closed'");
-        qb_int(&q, node.id);
-        break;
-    case QUEUE_FOLLOW_UP:
-        qb_sql(&q, " AND c.state IN ('resolved', 'rated', 'closed') AND c.follow_up IS NULL"
-                   " AND c.resolved_at >= ? AND (c.id * 7919) % 100 < ?");
-        qb_int(&q, cq->now - FOLLOW_UP_DAYS * 86400);
-        qb_int(&q, policy_get(d, who->county_id, "case.follow_up_percent"));
-        qb_prefix(&q, "c.path", node.path);
-        break;
-    default:
-        break;
-    }
-    /* the filters: codes, then whole numbers; each only when given */
-    const struct {
-        const char *sql, *v;
-    } tf[] = {{" AND c.category = ?", cq->category},
-              {" AND c.state = ?", cq->state},
-              {" AND c.channel = ?", cq->channel},
-              {" AND c.priority = ?", cq->priority}};
-    const struct {
-        const char *sql;
-        int64_t v;
-    } nf[] = {{" AND c.household_id = ?", cq->household_id},
-              {" AND c.opened_at >= ?", cq->opened_from},
-              {" AND c.opened_at < ?", cq->opened_to}};
-    for (size_t i = 0; i < sizeof tf / sizeof tf[0]; i++)
-        if (tf[i].v) {
-            qb_sql(&q, tf[i].sql);
-            qb_text(&q, tf[i].v);
-        }
-    for (size_t i = 0; i < sizeof nf / sizeof nf[0]; i++)
-        if (nf[i].v) {
-            qb_sql(&q, nf[i].sql);
-            qb_int(&q, nf[i].v);
-        }
-    if (by_due) {
-        if (cq->cursor_id) {
-            qb_sql(&q, " AND (coalesce(c.due_at, ?), c.id) > (?, ?)");
-            qb_int(&q, FAR_FUTURE);
-            qb_int(&q, cq->cursor_key);
-            qb_int(&q, cq->cursor_id);
-        }
-        qb_sql(&q, " ORDER BY coalesce(c.due_at, ?), c.id LIMIT ?");
-        qb_int(&q, FAR_FUTURE);
+    if (cq->queue == QUEUE_NODE) {
+        node_queue(&q, &s, cq, who->county_id, &node);
     } else {
-        if (cq->cursor_id) {
-            qb_sql(&q, " AND c.id < ?");
-            qb_int(&q, cq->cursor_id);
+        qb_sql(&q, "SELECT " LIST_COLS ", coalesce(c.due_at, ?) FROM cases c WHERE 1 = 1");
+        qb_int(&q, FAR_FUTURE);
+        qb_scope(&q, &s, RES_CASES, "c");
+        switch (cq->queue) {
+        case QUEUE_ALL:
+            if (node.id)
+                qb_prefix(&q, "c.path", node.path);
+            break;
+        case QUEUE_MINE:
+            qb_sql(&q, " AND (c.assignee_user_id = ? OR c.assignee_member_id = ?) AND c.open = 1");
+            qb_int(&q, who->user_id ? who->user_id : -1);
+            qb_int(&q, who->member_id ? who->member_id : -1);
+            break;
+        case QUEUE_ESCALATED:
+            qb_sql(&q, " AND c.county_id = ? AND c.node_id = ? AND c.open = 1 AND"
+                       " c.escalated = 1");
+            qb_int(&q, who->county_id);
+            qb_int(&q, node.id);
+            break;
+        case QUEUE_OVERDUE:
+            qb_sql(&q, " AND c.open = 1 AND (c.due_at < ? OR (c.responded_at IS NULL AND"
+                       " c.response_due < ?))");
+            qb_int(&q, cq->now);
+            qb_int(&q, cq->now);
+            qb_prefix(&q, "c.path", node.path);
+            break;
+        case QUEUE_SUPERVISED:
+            qb_sql(&q, " AND c.supervised = 1 AND c.supervisor_node_id = ? AND"
+                       " c.state <> 'closed'");
+            qb_int(&q, node.id);
+            break;
+        case QUEUE_FOLLOW_UP:
+            qb_sql(&q, " AND c.state IN ('resolved', 'rated', 'closed') AND c.follow_up IS NULL"
+                       " AND c.resolved_at >= ? AND (c.id * 7919) % 100 < ?");
+            qb_int(&q, cq->now - FOLLOW_UP_DAYS * 86400);
+            qb_int(&q, policy_get(d, who->county_id, "case.follow_up_percent"));
+            qb_prefix(&q, "c.path", node.path);
+            break;
+        default:
+            break;
         }
-        qb_sql(&q, " ORDER BY c.id DESC LIMIT ?");
+        list_filters(&q, cq, by_due);
+        if (by_due) {
+            qb_sql(&q, " ORDER BY coalesce(c.due_at, ?), c.id LIMIT ?");
+            qb_int(&q, FAR_FUTURE);
+        } else {
+            qb_sql(&q, " ORDER BY c.id DESC LIMIT ?");
+        }
+        qb_int(&q, cq->limit);
     }
-    qb_int(&q, cq->limit);
     rc = qb_prepare(&q, d, &st);
     strbuf_add(sb, "[", 1);
     while (!rc && !(rc = db_step(st, &row)) && row) {

@@ -410,6 +410,25 @@ test('overdue cases rise into the queue above and notify the assignee and the pl
   assert.ok((await town.get('/api/v1/notifications')).body.items.some((n) => n.case_id === id && n.kind === 'overdue'));
   // a second sweep does not notify again
   assert.match(lianxin(srv.dir, 'cases', 'sweep'), /^0 cases newly overdue/);
+  // page by page the queue gives the same cases in the same order as in one page (three more
+  // open cases under the township made overdue, by one to three days)
+  const more = sqlJson(`SELECT id FROM cases WHERE open = 1 AND id <> ${id} AND due_at IS NOT NULL AND path LIKE
+    (SELECT path FROM nodes WHERE id = ${townMe.node_id}) || '%' ORDER BY id LIMIT 3`);
+  more.forEach((c, i) => sql(`UPDATE cases SET due_at = strftime('%s','now') - ${i + 1}*86400 WHERE id = ${c.id}`));
+  const whole = (await town.get(`/api/v1/cases?queue=node&node_id=${townMe.node_id}&limit=200`)).body.items.map((c) => c.id);
+  const paged = [];
+  for (let cursor = null, i = 0; i < 50; i++) {
+    const pg = await town.get(`/api/v1/cases?queue=node&node_id=${townMe.node_id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(pg.status, 200, pg.text);
+    paged.push(...pg.body.items.map((c) => c.id));
+    if (!pg.body.next) break;
+    cursor = pg.body.next;
+  }
+  assert.deepEqual(paged, whole);
+  assert.ok(whole.length >= 4, `${whole.length} in the township's queue`);
+  // a filter applies to the overdue ones beneath as well
+  const housing = (await town.get(`/api/v1/cases?queue=node&node_id=${townMe.node_id}&category=housing`)).body.items;
+  assert.ok(housing.length >= 1 && housing.every((c) => c.category === 'housing'));
 });
 
 test('waiting on the requester pauses the clock; the resident adds what was asked and it runs again', async () => {
