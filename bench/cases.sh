@@ -8,7 +8,7 @@
 #     states, a 7-day deadline, so some are overdue) -- deterministic;
 #  2. opening cases through the API with every write durable (synchronous=FULL, WAL): wrk
 #     POSTing reception cases as the county admin for DURATION, on a copy of the county;
-#  3. a node's queue under wrk (-c $CONNS): the busiest township's and a village's
+#  3. a node's queue under wrk (-c $CONNS): the county's, the busiest township's and a village's
 #     (queue=node: its own open cases and the overdue ones below it);
 #  4. the three rates of the whole county for last month: median of SOLO_RUNS requests on an
 #     idle server;
@@ -81,6 +81,11 @@ INSERT INTO cases (id, county_id, code, origin_node_id, path, node_id, node_path
             CASE WHEN (c2.k * 31) % 10 < 7 THEN 'satisfied' WHEN (c2.k * 31) % 10 < 9 THEN 'basic'
                  ELSE 'unsatisfied' END END AS rating
         FROM c AS c2) s ON s.kk = c.k;
+-- what the queues read: the open cases' deadlines per place on their path (migration 6)
+INSERT INTO case_rises (county_id, node_id, due_at, case_id)
+  SELECT c.county_id, n.id, c.due_at, c.id FROM nodes n JOIN cases c
+  ON c.county_id = n.county_id AND c.open = 1 AND c.path >= n.path
+  AND c.path < n.path || '~' WHERE c.due_at IS NOT NULL;
 COMMIT;
 ANALYZE;
 SQL
@@ -126,7 +131,8 @@ done
 port=$(free_port)
 start_server "$BIN" "$db" "$key" "$port" 2 "$D/serve.log"
 login county
-for what in township village; do
+county=$root
+for what in county township village; do
   node=${!what}
   url="$BASE/cases?queue=node&node_id=$node"
   api_get "/cases?queue=node&node_id=$node" "$D/queue-$what.json"

@@ -409,6 +409,45 @@ static lx_status household_node(db *d, const principal *who, int64_t hh, node_in
     return rc ? rc : node_load(d, who->county_id, node, n);
 }
 
+/* A node's queue shows the overdue open cases beneath it deadline first (the overdue rise),
+ * and reading them off cases.path would read every open case of the subtree and sort them.
+ * case_rises keeps one row per open case with a deadline and per place on its origin path
+ * (the place itself and every place above), so a queue reads its overdue ones off
+ * (node_id, due_at) in order and stops at the page's end. Rewritten after every change of a
+ * case, in the same transaction. */
+static lx_status rises_sync(db *d, int64_t county, int64_t id, const char *path, int64_t due)
+{
+    db_stmt *st = NULL;
+    lx_status rc = db_prepare(d, "DELETE FROM case_rises WHERE case_id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    rc = db_run(st);
+    db_done(st);
+    for (const char *p = path; !rc && due && *p;) {
+        char *end;
+        long long node = strtoll(p + (*p == '/'), &end, 10);
+        if (end == p + (*p == '/') || node <= 0)
+            break;
+        p = end;
+        rc = db_prepare(d,
+                        "INSERT INTO case_rises (county_id, node_id, due_at, case_id)"
+                        " VALUES (?, ?, ?, ?)",
+                        &st);
+        if (rc)
+            break;
+        db_bind_int(st, 1, county);
+        db_bind_int(st, 2, node);
+        db_bind_int(st, 3, due);
+        db_bind_int(st, 4, id);
+        rc = db_run(st);
+        db_done(st);
+        if (*p == '/' && !p[1])
+            break;
+    }
+    return rc;
+}
+
 lx_status cases_open(db *d, const principal *who, const char *addr, const case_open_in *in,
                      int64_t *id, char code[CASE_CODE_LEN + 1], lx_error *e)
 {
@@ -566,6 +605,7 @@ lx_status cases_open(db *d, const principal *who, const char *addr, const case_o
     if (rc)
         return rc;
     c.id = *id;
+    rc = rises_sync(d, c.county_id, c.id, n.path, due);
     for (size_t i = 0; !rc && i < in->nphotos; i++) {
         rc = db_prepare(d,
                         "INSERT OR IGNORE INTO case_photos (case_id, hash, type, added_by,"
@@ -931,6 +971,8 @@ lx_status cases_act(db *d, const principal *who, const char *addr, int64_t id,
     db_bind_int(st, 27, c.id);
     rc = db_run(st);
     db_done(st);
+    if (!rc)
+        rc = rises_sync(d, c.county_id, c.id, c.path, case_state_open(out.state) ? due : 0);
     if (!rc)
         rc = add_event(d, &c, who, case_event_code(in->ev), from, case_state_code(out.state),
                        c.node_id, in->text, public_, detail, now);
@@ -1409,8 +1451,8 @@ static void list_filters(qb *q, const cases_query *cq, int by_due)
 
 /* A node's queue: its own open cases, and the overdue open ones beneath it, which rise into
  * it. The page's ids come from two branches, each in deadline order and each read off one
- * index (the overdue ones off cases_path_due, without reading their rows: a township may have
- * hundreds of them), then only the page's rows are read. */
+ * index (the overdue ones off case_rises, see rises_sync, stopping at the page's end), then
+ * only the page's rows are read. */
 static void node_queue(qb *q, const scope *s, const cases_query *cq, int64_t county,
                        const node_info *node)
 {
@@ -1423,16 +1465,23 @@ static void node_queue(qb *q, const scope *s, const cases_query *cq, int64_t cou
     qb_scope(q, s, RES_CASES, "c");
     list_filters(q, cq, 1);
     qb_sql(q, " ORDER BY coalesce(c.due_at, ?), c.id LIMIT ?) UNION ALL SELECT id FROM"
-              " (SELECT c.id AS id FROM cases c WHERE c.county_id = ? AND c.open = 1");
+              " (SELECT r.case_id AS id FROM case_rises r JOIN cases c ON c.id = r.case_id"
+              " WHERE r.node_id = ? AND r.due_at < ?");
     qb_int(q, FAR_FUTURE);
     qb_int(q, cq->limit);
-    qb_int(q, county);
-    qb_prefix(q, "c.path", node->path);
-    qb_sql(q, " AND c.due_at < ?");
+    qb_int(q, node->id);
     qb_int(q, cq->now);
+    if (cq->cursor_id) {
+        qb_sql(q, " AND (r.due_at, r.case_id) > (?, ?)");
+        qb_int(q, cq->cursor_key);
+        qb_int(q, cq->cursor_id);
+    }
+    qb_sql(q, " AND r.county_id = ?");
+    qb_int(q, county);
     qb_scope(q, s, RES_CASES, "c");
     list_filters(q, cq, 1);
-    qb_sql(q, " ORDER BY c.due_at, c.id LIMIT ?)) ORDER BY coalesce(c.due_at, ?), c.id LIMIT ?");
+    qb_sql(q, " ORDER BY r.due_at, r.case_id LIMIT ?)) ORDER BY coalesce(c.due_at, ?), c.id"
+              " LIMIT ?");
     qb_int(q, cq->limit);
     qb_int(q, FAR_FUTURE);
     qb_int(q, cq->limit);

@@ -544,6 +544,21 @@ static const char *const migrations[] = {
     "  day INTEGER NOT NULL,"
     "  kind TEXT NOT NULL,"
     "  PRIMARY KEY (county_id, day));",
+
+    /* 6: a node's queue reads the overdue cases beneath it in deadline order (store/cases.c,
+     * rises_sync): one row per open case with a deadline and per place on its origin path */
+    "CREATE TABLE case_rises ("
+    "  county_id INTEGER NOT NULL,"
+    "  node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    "  due_at INTEGER NOT NULL,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  PRIMARY KEY (node_id, due_at, case_id));"
+    "CREATE INDEX case_rises_case ON case_rises(case_id);"
+    /* paths are digits and slashes, all below '~' */
+    "INSERT INTO case_rises (county_id, node_id, due_at, case_id)"
+    " SELECT c.county_id, n.id, c.due_at, c.id FROM nodes n JOIN cases c"
+    " ON c.county_id = n.county_id AND c.open = 1 AND c.path >= n.path"
+    " AND c.path < n.path || '~' WHERE c.due_at IS NOT NULL;",
 };
 
 int migrate_latest(void)

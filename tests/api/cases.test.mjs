@@ -396,8 +396,11 @@ test('overdue cases rise into the queue above and notify the assignee and the pl
   assert.equal(r.body.node_id, villageMe.node_id);
   const id = r.body.id;
   assert.equal((await village.post(`/api/v1/cases/${id}/assign`, { member_id: memberMe.member_id })).status, 200);
-  // its deadline passed two days ago
-  sql(`UPDATE cases SET due_at = strftime('%s','now') - 2*86400 WHERE id = ${id}`);
+  // its deadline passed two days ago (the deadline is kept twice: on the case, and for each
+  // place above it in case_rises, which the queues read)
+  const pastDue = (caseId, days) => sql(`UPDATE cases SET due_at = strftime('%s','now') - ${days}*86400
+    WHERE id = ${caseId}; UPDATE case_rises SET due_at = strftime('%s','now') - ${days}*86400 WHERE case_id = ${caseId}`);
+  pastDue(id, 2);
   const out = lianxin(srv.dir, 'cases', 'sweep');
   assert.match(out, /[1-9]\d* cases newly overdue/);
   const q = await town.get(`/api/v1/cases?queue=node&node_id=${townMe.node_id}`);
@@ -414,7 +417,7 @@ test('overdue cases rise into the queue above and notify the assignee and the pl
   // open cases under the township made overdue, by one to three days)
   const more = sqlJson(`SELECT id FROM cases WHERE open = 1 AND id <> ${id} AND due_at IS NOT NULL AND path LIKE
     (SELECT path FROM nodes WHERE id = ${townMe.node_id}) || '%' ORDER BY id LIMIT 3`);
-  more.forEach((c, i) => sql(`UPDATE cases SET due_at = strftime('%s','now') - ${i + 1}*86400 WHERE id = ${c.id}`));
+  more.forEach((c, i) => pastDue(c.id, i + 1));
   const whole = (await town.get(`/api/v1/cases?queue=node&node_id=${townMe.node_id}&limit=200`)).body.items.map((c) => c.id);
   const paged = [];
   for (let cursor = null, i = 0; i < 50; i++) {
@@ -565,4 +568,18 @@ test('every change of a case is audited, never with the requester\'s phone', asy
     try { hits = execFileSync('grep', ['-ac', '13912345678', f], { encoding: 'utf8' }).trim(); } catch (e) { hits = String(e.stdout).trim() || '0'; }
     assert.equal(hits, '0', f);
   }
+});
+
+test('the deadlines the queues read (case_rises) agree with the cases after every change above', async () => {
+  // Every open case with a deadline has one row per place on its origin path (the place and
+  // each place above), with its deadline; closed, resolved and paused cases have none. The
+  // cases of this file went through every transition (opened on each channel, escalated,
+  // assigned, paused, resolved, rated, reopened, closed).
+  const expected = `SELECT n.id AS node_id, c.due_at, c.id AS case_id FROM cases c JOIN nodes n
+    ON n.county_id = c.county_id AND c.path LIKE n.path || '%' WHERE c.open = 1 AND c.due_at IS NOT NULL`;
+  const actual = 'SELECT node_id, due_at, case_id FROM case_rises';
+  assert.equal(sql(`SELECT count(*) FROM (${expected} EXCEPT ${actual})`), '0', 'a deadline missing');
+  assert.equal(sql(`SELECT count(*) FROM (${actual} EXCEPT ${expected})`), '0', 'a deadline left over');
+  assert.ok(Number(sql('SELECT count(*) FROM case_rises')) > 0);
+  assert.ok(Number(sql('SELECT count(*) FROM cases WHERE open = 0')) > 0, 'some cases were closed or resolved');
 });
