@@ -95,7 +95,7 @@ test('log in, the password rules explained, the forced change; a lockout explain
   await page.reload();
   await page.getByRole('heading', { name: 'Households' }).waitFor();
   await page.selectOption('[data-test=lang]', 'zh-TW');
-  await page.getByRole('heading', { name: '戶籍台賬' }).waitFor();
+  await page.getByRole('heading', { name: '戶籍臺帳' }).waitFor();
   await page.selectOption('[data-test=lang]', 'zh-CN');
   await ctx.close();
 
