@@ -16,8 +16,7 @@
 /* The common list parameters: two id filters named a and b, a place filter
  * named c (NULL: none), active, after, limit. Every other parameter is
  * refused, naming it. */
-static lx_status list_query(req *r, const char *a, const char *b, const char *c,
-                            links_query *lq)
+static lx_status list_query(req *r, const char *a, const char *b, const char *c, links_query *lq)
 {
     const char *const known[] = {a, b, "active", "after", "limit", c, NULL};
     int64_t limit = 0;
