@@ -13,11 +13,12 @@
 /* ---- input ---- */
 
 
-/* The common list parameters: two id filters named a and b, active, after,
- * limit. Every other parameter is refused, naming it. */
-static lx_status list_query(req *r, const char *a, const char *b, links_query *lq)
+/* The common list parameters: two id filters named a and b, a place filter
+ * named c (NULL: none), active, after, limit. Every other parameter is
+ * refused, naming it. */
+static lx_status list_query(req *r, const char *a, const char *b, const char *c, links_query *lq)
 {
-    const char *const known[] = {a, b, "active", "after", "limit", NULL};
+    const char *const known[] = {a, b, "active", "after", "limit", c, NULL};
     int64_t limit = 0;
     lx_status rc = req_query_only(r, known);
     memset(lq, 0, sizeof *lq);
@@ -26,6 +27,8 @@ static lx_status list_query(req *r, const char *a, const char *b, links_query *l
         rc = req_query_id(r, a, &lq->a);
     if (!rc)
         rc = req_query_id(r, b, &lq->b);
+    if (!rc && c)
+        rc = req_query_id(r, c, &lq->node);
     if (!rc)
         rc = req_query_id(r, "after", &lq->after);
     if (!rc)
@@ -191,15 +194,15 @@ static lx_status end_generic(req *r, link_op op,
     return link_write(r, &c, 200, get, c.id);
 }
 
-/* A list of one kind of link: its two id filters and its store function. */
-static lx_status list_generic(req *r, const char *a, const char *b,
+/* A list of one kind of link: its id filters and its store function. */
+static lx_status list_generic(req *r, const char *a, const char *b, const char *c,
                               lx_status (*fn)(db *, const principal *, const links_query *,
                                               json_t **, int64_t *))
 {
     links_query lq;
     json_t *items = NULL;
     int64_t next = 0;
-    lx_status rc = list_query(r, a, b, &lq);
+    lx_status rc = list_query(r, a, b, c, &lq);
     if (!rc)
         rc = fn(store_db(), &r->who, &lq, &items, &next);
     if (rc)
@@ -212,7 +215,7 @@ static lx_status list_generic(req *r, const char *a, const char *b,
 
 lx_status api_unit_villages_list(req *r)
 {
-    return list_generic(r, "unit_id", "node_id", links_uv_list);
+    return list_generic(r, "unit_id", "node_id", NULL, links_uv_list);
 }
 
 lx_status api_unit_villages_create(req *r)
@@ -236,7 +239,7 @@ lx_status api_unit_villages_end(req *r)
 
 lx_status api_contact_points_list(req *r)
 {
-    return list_generic(r, "member_id", "org_id", links_cp_list);
+    return list_generic(r, "member_id", "org_id", "node_id", links_cp_list);
 }
 
 lx_status api_contact_points_create(req *r)

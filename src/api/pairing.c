@@ -121,10 +121,10 @@ lx_status api_assign_apply(req *r)
 
 lx_status api_pairings_list(req *r)
 {
-    static const char *const known[] = {"household_id", "member_id", "layer", "active",
-                                        "after",        "limit",     NULL};
+    static const char *const known[] = {"household_id", "member_id", "node_id", "layer",
+                                        "active",       "after",     "limit",   NULL};
     const char *layer = req_query(r, "layer");
-    int64_t hh = 0, m = 0, after = 0, limit = 0;
+    int64_t hh = 0, m = 0, node = 0, after = 0, limit = 0;
     int active = 1;
     json_t *items = NULL;
     int64_t next = 0;
@@ -133,6 +133,8 @@ lx_status api_pairings_list(req *r)
         rc = req_query_id(r, "household_id", &hh);
     if (!rc)
         rc = req_query_id(r, "member_id", &m);
+    if (!rc)
+        rc = req_query_id(r, "node_id", &node);
     if (!rc)
         rc = req_query_id(r, "after", &after);
     if (!rc)
@@ -145,8 +147,8 @@ lx_status api_pairings_list(req *r)
         return req_fail(r, LX_EINVAL, "limit", "limit must be 1 to 500");
     if (layer && pairing_layer_parse(layer) < 0)
         return req_fail(r, LX_EINVAL, "layer", "layer is liaison or assistance");
-    rc = pairing_list(store_db(), &r->who, hh, m, layer, active, after, limit ? (int)limit : 50,
-                      &items, &next);
+    rc = pairing_list(store_db(), &r->who, hh, m, node, layer, active, after,
+                      limit ? (int)limit : 50, &items, &next);
     if (rc)
         return rc;
     api_audit_read(r, "pairings.list", NULL, NULL);

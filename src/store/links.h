@@ -19,6 +19,7 @@
 typedef struct links_query {
     int64_t a, b;   /* the two id filters (0: any): unit_id and node_id for
                        unit-village pairs, member_id and org_id for contact points */
+    int64_t node;   /* contact points: branches at or under this place (0: any) */
     int active;     /* 1 active only (default), 0 ended only, -1 both */
     int64_t after;  /* cursor: ids greater than this */
     int limit;      /* page size, 1..500 */
@@ -59,7 +60,8 @@ lx_status links_uv_end(db *d, const principal *who, const char *addr, int64_t id
 extern const char *const links_cp_kinds[];
 
 /* Contact points whose branch is in who's scope of organisations, by id:
- * filters member_id (q->a), org_id (q->b). *items gets an array of
+ * filters member_id (q->a), org_id (q->b), node_id (q->node: branches at or
+ * under that place; a place outside the county matches nothing). *items gets an array of
  * {id, member_id, member_name, member_rank, org_id, org_name, kind, reason,
  * started_at, ended_at, active}. */
 lx_status links_cp_list(db *d, const principal *who, const links_query *q, json_t **items,

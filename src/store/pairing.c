@@ -1088,17 +1088,32 @@ lx_status pairing_end(db *d, const principal *who, const char *addr, int64_t pai
 }
 
 lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_t member_id,
-                       const char *layer, int active, int64_t after, int limit, json_t **items,
-                       int64_t *next)
+                       int64_t node_id, const char *layer, int active, int64_t after, int limit,
+                       json_t **items, int64_t *next)
 {
     qb q;
     db_stmt *st = NULL;
     int row = 0, n = 0;
     scope s = scope_for(who, RES_HOUSEHOLDS);
-    char ts[32], te[32];
+    char ts[32], te[32], under[160] = "";
     lx_status rc;
     *items = json_array();
     *next = 0;
+    if (node_id) {
+        /* at or under the place; a place of another county matches nothing */
+        rc = db_prepare(d, "SELECT path FROM nodes WHERE id = ? AND county_id = ?", &st);
+        if (rc)
+            return rc;
+        db_bind_int(st, 1, node_id);
+        db_bind_int(st, 2, who->county_id);
+        rc = db_step(st, &row);
+        if (!rc && row)
+            lx_strlcpy(under, db_col_text(st, 0), sizeof under);
+        db_done(st);
+        st = NULL;
+        if (rc || !row)
+            return rc;
+    }
     qb_init(&q);
     qb_sql(&q, "SELECT p.id, p.layer, p.household_id, t.head_name, p.member_id, m.name,"
                " p.source, p.reason, p.started_at, p.ended_at, p.end_reason"
@@ -1114,6 +1129,8 @@ lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_
         qb_sql(&q, " AND p.member_id = ?");
         qb_int(&q, member_id);
     }
+    if (*under)
+        qb_prefix(&q, "t.path", under);
     if (layer) {
         qb_sql(&q, " AND p.layer = ?");
         qb_text(&q, layer);

@@ -89,10 +89,11 @@ lx_status pairing_create(db *d, const principal *who, const char *addr, assign_l
 lx_status pairing_end(db *d, const principal *who, const char *addr, int64_t pairing_id,
                       const char *reason, lx_error *e);
 
-/* Pairings in scope as JSON: filters household_id, member_id (0: any),
- * layer (NULL: both), active (1, 0, -1 all); cursor by id. */
+/* Pairings in scope as JSON: filters household_id, member_id, node_id
+ * (households at or under that place; a place outside the county matches
+ * nothing) (0: any), layer (NULL: both), active (1, 0, -1 all); cursor by id. */
 lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_t member_id,
-                       const char *layer, int active, int64_t after, int limit, json_t **items,
-                       int64_t *next);
+                       int64_t node_id, const char *layer, int active, int64_t after, int limit,
+                       json_t **items, int64_t *next);
 
 #endif

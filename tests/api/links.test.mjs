@@ -277,6 +277,26 @@ test('leaders adopt branches as contact points: county leaders one of each kind,
   assert.equal(endRec.detail.reason, '该支部已晋位升级');
 });
 
+test('the contact points of a place: node_id takes the branches at or under it', async () => {
+  const { countyLeaders } = await leaders();
+  const lead = countyLeaders[0];
+  const myBranch = await firstOf(county, `/api/v1/orgs?kind=branch&under=${myVillage.id}`);
+  for (const cp of (await county.get(`/api/v1/contact-points?member_id=${lead.id}`)).body.items) {
+    if (cp.kind === 'social_org') await county.post(`/api/v1/contact-points/${cp.id}/end`, { reason: '腾出类别' });
+  }
+  const made = await county.post('/api/v1/contact-points', { member_id: lead.id, org_id: myBranch.id, kind: 'social_org', reason: '按地方查看' });
+  assert.equal(made.status, 201, made.text);
+  const ids = async (c, q) => (await c.get(`/api/v1/contact-points?limit=500&${q}`)).body.items.map((x) => x.id);
+  assert.ok((await ids(county, `node_id=${myVillage.id}`)).includes(made.body.id));
+  assert.ok((await ids(county, `node_id=${myTown.id}`)).includes(made.body.id));
+  assert.ok(!(await ids(county, `node_id=${otherTown.id}`)).includes(made.body.id));
+  const branchesThere = new Set((await county.get(`/api/v1/orgs?under=${otherTown.id}&limit=500`)).body.items.map((o) => o.id));
+  assert.ok((await county.get(`/api/v1/contact-points?node_id=${otherTown.id}&active=all&limit=500`)).body.items.every((c) => branchesThere.has(c.org_id)));
+  assert.deepEqual(await ids(county, 'node_id=999999999'), []);
+  refused(await county.get('/api/v1/contact-points?node_id=0'), 400, 'node_id');
+  assert.equal((await county.post(`/api/v1/contact-points/${made.body.id}/end`, { reason: '测试结束' })).status, 200);
+});
+
 test('a contact point refuses members who are not leaders and organisations that are not branches, naming the field', async () => {
   const { countyLeaders, ordinary, plain } = await leaders();
   const lead = countyLeaders[countyLeaders.length - 1];

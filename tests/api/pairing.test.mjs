@@ -157,6 +157,29 @@ test('a township admin cannot pair or unpair another township\'s households', as
   assert.equal(seen.length, 0);
 });
 
+test('the pairings of a place: node_id takes the households at or under it', async () => {
+  const towns = (await county.get('/api/v1/nodes?level=2')).body.items;
+  const pairs = await all(county, '/api/v1/pairings?layer=liaison');
+  let seen = 0;
+  for (const t of towns) {
+    const theirs = new Set((await all(county, `/api/v1/households?under=${t.id}`)).map((h) => h.id));
+    const under = await all(county, `/api/v1/pairings?layer=liaison&node_id=${t.id}`);
+    assert.deepEqual(under.map((p) => p.id).sort(), pairs.filter((p) => theirs.has(p.household_id)).map((p) => p.id).sort());
+    seen += under.length;
+  }
+  assert.equal(seen, pairs.length, 'every pairing is under one township');
+  const one = pairs[0];
+  const h = (await county.get(`/api/v1/households/${one.household_id}`)).body;
+  assert.ok((await county.get(`/api/v1/pairings?node_id=${h.node_id}&limit=500`)).body.items.some((p) => p.id === one.id));
+  // a township admin asking for another township's place gets nothing of it
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const other = towns.find((t) => t.id !== me.node_id);
+  assert.deepEqual((await town.get(`/api/v1/pairings?node_id=${other.id}`)).body.items, []);
+  assert.deepEqual((await county.get('/api/v1/pairings?node_id=999999999')).body.items, []);
+  assert.equal((await county.get('/api/v1/pairings?node_id=x')).status, 400);
+  assert.equal((await county.get('/api/v1/pairings?node_id=x')).body.error.field, 'node_id');
+});
+
 test('two runs over overlapping places: the one applied second is refused (409) and writes nothing', async () => {
   const me = (await town.get('/api/v1/auth/me')).body;
   const mine = new Set((await all(county, `/api/v1/households?under=${me.node_id}`)).map((h) => h.id));
