@@ -34,9 +34,8 @@ lx_status api_users_list(req *r)
     if (rc)
         return rc;
     json_t *arr = json_array();
-    /* Accounts are seen over the same subtree as the tree itself (scope_for);
-     * with no subtree, none. */
-    scope s = scope_for(&r->who, RES_NODES);
+    /* Accounts are seen over the caller's subtree (scope_for); with none, none. */
+    scope s = scope_for(&r->who, RES_USERS);
     if (s.kind != SCOPE_SUBTREE) {
         req_reply(r, 200, json_pack("{s:o}", "items", arr));
         return LX_OK;

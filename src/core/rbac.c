@@ -30,6 +30,7 @@ static const char *const perm_names[PERM__COUNT] = {
     [PERM_PAIRING_RUN] = "pairing.run", [PERM_CONTACT_READ] = "contact.read",
     [PERM_CONTACT_WRITE] = "contact.write", [PERM_CASE_READ] = "case.read",
     [PERM_CASE_WRITE] = "case.write", [PERM_CASE_PUBLISH] = "case.publish",
+    [PERM_USER_READ] = "users.read",
 };
 
 #define P(x) (1u << (x))
@@ -37,8 +38,9 @@ static const char *const perm_names[PERM__COUNT] = {
 /* The whole permission table on one screen. PERM_PUBLIC and PERM_SELF are
  * everyone's; the rest are listed per role. */
 static const unsigned role_perms[ROLE__COUNT] = {
-    [ROLE_SYSADMIN] = P(PERM_TREE_READ) | P(PERM_USER_ADMIN),
-    [ROLE_SECADMIN] = P(PERM_SECURITY) | P(PERM_POLICY_READ) | P(PERM_POLICY_WRITE),
+    [ROLE_SYSADMIN] = P(PERM_TREE_READ) | P(PERM_USER_ADMIN) | P(PERM_USER_READ),
+    [ROLE_SECADMIN] = P(PERM_SECURITY) | P(PERM_POLICY_READ) | P(PERM_POLICY_WRITE) |
+                      P(PERM_USER_READ),
     [ROLE_AUDITADMIN] = P(PERM_AUDIT_READ),
     [ROLE_COUNTY_ADMIN] = P(PERM_TREE_READ) | P(PERM_TREE_WRITE) | P(PERM_REG_READ) |
                           P(PERM_REG_WRITE) | P(PERM_IMPORT) | P(PERM_EXPORT) | P(PERM_UNMASK) |
@@ -128,6 +130,14 @@ scope scope_for(const principal *p, resource_kind r)
         if (!personal && p->node_path) {
             s.kind = SCOPE_SUBTREE;
             s.path = p->node_path;
+        }
+        break;
+    case ROLE_SECADMIN:
+        /* Sees no records, only the accounts it locks and unlocks (users.read): those of
+         * its subtree, or of the whole county when it has no place ("/" begins every path). */
+        if (r == RES_USERS) {
+            s.kind = SCOPE_SUBTREE;
+            s.path = p->node_path ? p->node_path : "/";
         }
         break;
     case ROLE_MEMBER:

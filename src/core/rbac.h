@@ -47,6 +47,7 @@ typedef enum perm {
     PERM_CASE_READ,     /* see cases (requests from the people), queues, rates */
     PERM_CASE_WRITE,    /* open and handle cases: assign, reply, escalate, resolve, close */
     PERM_CASE_PUBLISH,  /* put checked, redacted cases on the village's public board */
+    PERM_USER_READ,     /* list the accounts (system and security administrators) */
     PERM__COUNT
 } perm;
 
@@ -88,6 +89,7 @@ typedef enum resource_kind {
     RES_NODES, RES_UNITS, RES_ORGS, RES_MEMBERS, RES_HOUSEHOLDS, RES_RESIDENTS,
     RES_CONTACTS, /* contact records: not a registry (record_resource gives NULL) */
     RES_CASES,    /* cases: by the path of the node that first received them */
+    RES_USERS,    /* operational accounts: by the path of their node */
     RES__COUNT
 } resource_kind;
 

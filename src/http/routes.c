@@ -206,7 +206,7 @@ const route routes[] = {
     {"GET", "/p/{id}/photos/{hash}", api_board_photo, PERM_PUBLIC, 0, NULL,
      "a photo on the public board"},
 
-    {"GET", "/api/v1/users", api_users_list, PERM_USER_ADMIN, 0, NULL, "accounts in my scope"},
+    {"GET", "/api/v1/users", api_users_list, PERM_USER_READ, 0, NULL, "accounts in my scope"},
     {"POST", "/api/v1/users", api_users_create, PERM_USER_ADMIN, R_JSON, NULL,
      "create an operational account; returns a one-time password"},
     {"POST", "/api/v1/users/{id}/reset-password", api_users_reset, PERM_USER_ADMIN, R_JSON, NULL,

@@ -16,6 +16,7 @@ const HOLDERS = {
   export: ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'],
   unmask: ['county_admin', 'township_admin', 'village_secretary'],
   'users.admin': ['sysadmin'],
+  'users.read': ['sysadmin', 'secadmin'],
   security: ['secadmin'],
   'policy.read': ['secadmin', 'county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'],
   'policy.write': ['secadmin', 'county_admin'],

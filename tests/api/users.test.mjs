@@ -88,3 +88,23 @@ test('with the first-login policy off, a new account may work at once', async ()
   assert.equal(login.body.must_change_password, false);
   assert.equal((await sec.put('/api/v1/policies/password.change_at_first_login', { value: 1 })).status, 200);
 });
+
+test('the security administrator lists the accounts it may lock, and nothing else', async () => {
+  const list = await sec.get('/api/v1/users');
+  assert.equal(list.status, 200, list.text);
+  const names = list.body.items.map((u) => u.username);
+  assert.ok(names.includes('village') && names.includes('member'), names.join(' '));
+  const village = list.body.items.find((u) => u.username === 'village');
+  assert.equal((await sec.post(`/api/v1/users/${village.id}/lock`)).status, 200);
+  assert.equal((await sec.get('/api/v1/users')).body.items.find((u) => u.id === village.id).locked, true);
+  assert.equal((await sec.post(`/api/v1/users/${village.id}/unlock`)).status, 200);
+  // still no records, no creating or resetting accounts
+  for (const p of ['/api/v1/nodes', '/api/v1/households', '/api/v1/cases']) assert.equal((await sec.get(p)).status, 403, p);
+  assert.equal((await sec.post('/api/v1/users', { username: 'x1', display_name: 'x', role: 'inspector', node_id: 1 })).status, 403);
+  assert.equal((await sec.post(`/api/v1/users/${village.id}/reset-password`)).status, 403);
+  // the others of the triad and the staff do not list accounts
+  for (const who of ['auditadmin', 'county']) {
+    const c = who === 'county' ? county : await new Client(srv.base).loginReady(who);
+    assert.equal((await c.get('/api/v1/users')).status, 403, who);
+  }
+});
