@@ -153,6 +153,7 @@ test('every screen of a member, on a phone', async () => {
 
 test('the three administrators\' screens', async () => {
   await checkRole('sysadmin', DESK);
+  await checkRole('secadmin', DESK);
   await checkRole('auditadmin', DESK);
 });
 

@@ -302,21 +302,24 @@ test('the system administrator creates an account; its one-time password is show
   assert.equal(r.body.must_change_password, true);
   await ctx.close();
 
-  // The security administrator locks the account (its login is refused), then unlocks it.
-  const id = (await (await new Client(srv.base).loginReady('sysadmin')).get('/api/v1/users')).body.items
-    .find((u) => u.username === 'inspector.wang').id;
+  // The security administrator finds the account in the list and locks it (after a
+  // confirmation; its login is refused), then unlocks it. It creates and resets nothing.
   const sec = await open('secadmin', '/admin/users');
-  await sec.page.fill('#lx-user-id', String(id));
-  await sec.page.click('[data-test=lock]');
-  await sec.page.getByText(`账户 ${id} 已锁定`).waitFor();
+  await sec.page.fill('[data-test=users-q]', 'inspector.wang');
+  const row = sec.page.locator('[data-test=users] tbody tr', { hasText: 'inspector.wang' });
+  await row.locator('[data-test=lock]').click();
+  await sec.page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+  assert.equal((await new Client(srv.base, '10.8.1.1').login('inspector.wang', pw)).status, 200, 'cancelled: not locked');
+  await row.locator('[data-test=lock]').click();
+  await sec.page.getByRole('dialog').getByRole('button', { name: '锁定' }).click();
+  await sec.page.getByText('账户 inspector.wang 已锁定').waitFor();
+  await row.getByText('已锁定').waitFor();
   assert.notEqual((await new Client(srv.base, '10.8.1.2').login('inspector.wang', pw)).status, 200);
-  await sec.page.click('[data-test=unlock]');
-  await sec.page.getByText(`账户 ${id} 已解锁`).waitFor();
+  await row.locator('[data-test=unlock]').click();
+  await sec.page.getByText('账户 inspector.wang 已解锁').waitFor();
   assert.equal((await new Client(srv.base, '10.8.1.3').login('inspector.wang', pw)).status, 200);
-  // An account that is not there is refused beside the field.
-  await sec.page.fill('#lx-user-id', '99999');
-  await sec.page.click('[data-test=lock]');
-  await sec.page.locator('.el-form-item__error').waitFor();
+  assert.equal(await sec.page.locator('[data-test=user-new]').count(), 0);
+  assert.equal(await sec.page.getByRole('button', { name: /^重置密码/ }).count(), 0);
   await sec.page.screenshot({ path: join(SHOTS, 'web-admin-lock.png') });
   await sec.ctx.close();
 });

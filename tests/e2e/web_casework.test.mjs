@@ -384,6 +384,9 @@ test('a member opens a case for one of their households on a 375 px screen and f
   assert.equal(c.node_id, villageMe.node_id, 'received at the household\'s village');
   assert.ok((await member.get('/api/v1/cases')).body.items.some((x) => x.id === id), 'among the member\'s cases');
   await page.screenshot({ path: join(SHOTS, 'web-casework-phone-opened.png'), fullPage: true });
+  // and on the phone among "my cases", though nobody has assigned it to them yet
+  await go(page, '/m/cases');
+  await page.locator(`[data-test=my-cases] [data-case="${id}"]`).waitFor();
   assert.deepEqual(errors, []);
 });
 
