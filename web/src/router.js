@@ -12,7 +12,6 @@ const routes = [
   ...modules.flatMap((m) => m.routes ?? []),
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, bare: true } },
   { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { bare: true } },
-  { path: '/households', name: 'households', component: () => import('./views/HouseholdsView.vue') },
   { path: '/cases', name: 'cases', component: () => import('./views/CasesView.vue') },
   { path: '/cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseView.vue'), props: true },
   { path: '/m', name: 'my', component: () => import('./views/PhoneHome.vue'), meta: { phone: true } },
