@@ -153,6 +153,6 @@ describe('the registry module\'s strings', () => {
   it('is written in Traditional characters in zh-TW', () => {
     const tw = JSON.stringify(locales['zh-TW']);
     expect(tw).not.toMatch(/[户党员组织单区划证号码录]/);
-    expect(locales['zh-TW'].kinds.households.title).toBe('戶籍台賬');
+    expect(locales['zh-TW'].kinds.households.title).toBe('戶籍臺帳');
   });
 });
