@@ -74,7 +74,7 @@ async function checkRole(username, opts, extra = []) {
   await page.goto(srv.base + '/login');
   await login(page, username);
   await settled(page);
-  const nav = await page.locator('.lx-header a[href]').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+  const nav = await page.locator('.lx-header a[href], .lx-nav a[href]').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
   const paths = [...new Set([new URL(page.url()).pathname, ...nav, ...extra])];
   const problems = [];
   for (const p of paths) {

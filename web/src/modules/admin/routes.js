@@ -34,10 +34,10 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: '/admin/import', label: 'admin.nav.import', staff: true, roles: ROLES.import, order: 60 },
-  { path: '/admin/pairing', label: 'admin.nav.pairing', staff: true, roles: ROLES.pairing, order: 61 },
-  { path: '/admin/print', label: 'admin.nav.print', staff: true, roles: ROLES.print, order: 62 },
-  { path: '/admin/users', label: 'admin.nav.users', staff: true, roles: ROLES.users, order: 70 },
-  { path: '/admin/policies', label: 'admin.nav.policies', staff: true, roles: ROLES.policies, order: 71 },
-  { path: '/admin/audit', label: 'admin.nav.audit', staff: true, roles: ROLES.audit, order: 72 },
+  { path: '/admin/import', label: 'admin.nav.import', group: 'ledger', staff: true, roles: ROLES.import, order: 60 },
+  { path: '/admin/pairing', label: 'admin.nav.pairing', group: 'pairing', staff: true, roles: ROLES.pairing, order: 61 },
+  { path: '/admin/print', label: 'admin.nav.print', group: 'pairing', staff: true, roles: ROLES.print, order: 62 },
+  { path: '/admin/users', label: 'admin.nav.users', group: 'system', staff: true, roles: ROLES.users, order: 70 },
+  { path: '/admin/policies', label: 'admin.nav.policies', group: 'system', staff: true, roles: ROLES.policies, order: 71 },
+  { path: '/admin/audit', label: 'admin.nav.audit', group: 'system', staff: true, roles: ROLES.audit, order: 72 },
 ];

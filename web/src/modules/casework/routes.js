@@ -26,8 +26,8 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: '/board', label: 'casework.nav.board', staff: true, roles: ROLES.publish, order: 4 },
+  { path: '/board', label: 'casework.nav.board', group: 'cases', staff: true, roles: ROLES.publish, order: 4 },
   // One entry for both county settings pages (each links to the other).
-  { path: '/admin/reply-templates', label: 'casework.nav.settings', staff: true, roles: ROLES.work, order: 63 },
+  { path: '/admin/reply-templates', label: 'casework.nav.settings', group: 'cases', staff: true, roles: ROLES.work, order: 63 },
   { path: '/m/cases/new', label: 'casework.nav.newCase', member: true, order: 2 },
 ];

@@ -25,7 +25,7 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: '/contacts', label: 'contacts.nav.list', staff: true, roles: ROLES.read, order: 10 },
-  { path: '/contacts/compliance', label: 'contacts.nav.compliance', staff: true, roles: ROLES.read, order: 11 },
-  { path: '/contacts/visit-form', label: 'contacts.nav.visitForm', staff: true, roles: ROLES.form, order: 12 },
+  { path: '/contacts', label: 'contacts.nav.list', group: 'contacts', staff: true, roles: ROLES.read, order: 10 },
+  { path: '/contacts/compliance', label: 'contacts.nav.compliance', group: 'contacts', staff: true, roles: ROLES.read, order: 11 },
+  { path: '/contacts/visit-form', label: 'contacts.nav.visitForm', group: 'contacts', staff: true, roles: ROLES.form, order: 12 },
 ];

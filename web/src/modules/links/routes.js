@@ -18,6 +18,6 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: '/links/pairings', label: 'links.nav.pairings', staff: true, roles: ROLES.read, order: 40 },
-  { path: '/links/places', label: 'links.nav.places', staff: true, roles: ROLES.read, order: 41 },
+  { path: '/links/pairings', label: 'links.nav.pairings', group: 'pairing', staff: true, roles: ROLES.read, order: 40 },
+  { path: '/links/places', label: 'links.nav.places', group: 'pairing', staff: true, roles: ROLES.read, order: 41 },
 ];

@@ -28,5 +28,5 @@ export const routes = [
 
 // The households keep their entry in the header (components/AppHeader.vue); this is the other.
 export const nav = [
-  { path: '/registry/members', label: 'registry.nav.org', staff: true, roles: ORG_READERS, order: 10 },
+  { path: '/registry/members', label: 'registry.nav.org', group: 'ledger', staff: true, roles: ORG_READERS, order: 10 },
 ];

@@ -23,8 +23,8 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: '/dashboard', label: 'work.nav.dashboard', staff: true, roles: DASHBOARD_ROLES, order: 1 },
-  { path: '/rates', label: 'work.nav.rates', staff: true, roles: DASHBOARD_ROLES, order: 2 },
-  { path: '/cases/new', label: 'work.nav.newCase', staff: true, roles: CASE_OPENERS, order: 3 },
+  { path: '/dashboard', label: 'work.nav.dashboard', group: 'home', staff: true, roles: DASHBOARD_ROLES, order: 1 },
+  { path: '/rates', label: 'work.nav.rates', group: 'cases', staff: true, roles: DASHBOARD_ROLES, order: 2 },
+  { path: '/cases/new', label: 'work.nav.newCase', group: 'cases', staff: true, roles: CASE_OPENERS, order: 3 },
   { path: '/m/cases', label: 'work.nav.myCases', member: true, order: 1 },
 ];
