@@ -17,6 +17,7 @@
 #include "store/users.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/msgcat.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/zh.h"
@@ -61,6 +62,7 @@ static void usage(FILE *f)
           "  audit     verify the audit log's hash chain\n"
           "  routes    print the API route table as JSON\n"
           "  policies  print the named policies and their defaults as JSON\n"
+          "  messages  print the message catalog (English, Simplified, Traditional) as JSON\n"
           "\n"
           "options:\n"
           "  --db FILE   the SQLite database (default " DEFAULT_DB ")\n"
@@ -986,6 +988,30 @@ static int cmd_routes(void)
     return http_routes_check();
 }
 
+/* The message catalog (util/msgcat.def) as JSON, for its test and for translators. */
+static int cmd_messages(void)
+{
+    static const char *const names[] = {"messages", "words", "spellings"};
+    json_t *all = json_object();
+    for (int k = 0; k < 3; k++) {
+        size_t n = 0;
+        const msgcat_entry *t = msgcat_table(k, &n);
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = json_pack("{s:s,s:s}", "zh-Hans", t[i].hans, "zh-Hant", t[i].hant);
+            if (t[i].en)
+                json_object_set_new(o, "en", json_string(t[i].en));
+            json_array_append_new(arr, o);
+        }
+        json_object_set_new(all, names[k], arr);
+    }
+    char *s = json_dumps(all, JSON_INDENT(1));
+    puts(s);
+    free(s);
+    json_decref(all);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     opts o = {DEFAULT_DB, NULL, {0}};
@@ -1030,6 +1056,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "export")) return cmd_export(&o, sub_argc, sub_argv);
     if (!strcmp(cmd, "routes")) return cmd_routes();
     if (!strcmp(cmd, "policies")) return cmd_policies();
+    if (!strcmp(cmd, "messages")) return cmd_messages();
     fprintf(stderr, "lianxin: unknown command %s\n\n", cmd);
     usage(stderr);
     return 2;

@@ -10,6 +10,7 @@
 #include "store/photos.h"
 #include "store/policies.h"
 #include "store/store.h"
+#include "util/msgcat.h"
 #include "util/timeutil.h"
 
 #include <stdlib.h>
@@ -115,16 +116,17 @@ static lx_status body_text(req *r, const char *key, size_t max, int required, co
     *out = NULL;
     if (!v || json_is_null(v)) {
         if (required)
-            return req_fail(r, LX_EINVAL, key, "%s is required", key);
+            return req_fail(r, LX_EINVAL, key, "%s is required", lx_word(key));
         return LX_OK;
     }
     if (!json_is_string(v))
-        return req_fail(r, LX_EINVAL, key, "%s must be text", key);
+        return req_fail(r, LX_EINVAL, key, "%s must be text", lx_word(key));
     size_t n = utf8_chars(json_string_value(v));
     if (n > max)
-        return req_fail(r, LX_EINVAL, key, "%s is too long (%zu characters at most)", key, max);
+        return req_fail(r, LX_EINVAL, key, "%s is too long (%zu characters at most)", lx_word(key),
+                        max);
     if (required && n == 0)
-        return req_fail(r, LX_EINVAL, key, "%s is required", key);
+        return req_fail(r, LX_EINVAL, key, "%s is required", lx_word(key));
     *out = json_string_value(v);
     return LX_OK;
 }
@@ -153,7 +155,8 @@ static lx_status body_vocab(req *r, const char *key, const vocab *v, const char 
         return rc;
     *out = vocab_find(v, s ? s : def);
     if (*out < 0)
-        return req_fail(r, LX_EINVAL, key, "%s is not one of the known %s codes", key, v->name);
+        return req_fail(r, LX_EINVAL, key, "%s is not one of the known %s codes", lx_word(key),
+                        v->name);
     return LX_OK;
 }
 
@@ -164,7 +167,7 @@ static lx_status body_id(req *r, const char *key, int64_t *out)
     if (!v || json_is_null(v))
         return LX_OK;
     if (!json_is_integer(v) || json_integer_value(v) <= 0)
-        return req_fail(r, LX_EINVAL, key, "%s is a positive id", key);
+        return req_fail(r, LX_EINVAL, key, "%s is a positive id", lx_word(key));
     *out = json_integer_value(v);
     return LX_OK;
 }
@@ -189,8 +192,9 @@ lx_status api_case_phone_in(req *r, const char *text, char *buf, size_t len, con
     if (!text || !*text)
         return LX_OK;
     if (phone_normalize(text, buf, len) != 0 || phone_check(buf, &why) != LX_OK)
-        return req_fail(r, LX_EINVAL, "phone", "the phone number is not valid%s%s", why ? ": " : "",
-                        why ? why : "");
+        return why ? req_fail(r, LX_EINVAL, "phone", "the phone number is not valid: %s",
+                              lx_word(why))
+                   : req_fail(r, LX_EINVAL, "phone", "the phone number is not valid");
     *out = buf;
     return LX_OK;
 }
@@ -278,7 +282,7 @@ lx_status api_cases_phone(req *r)
     memset(&c, 0, sizeof c);
     c.op = OP_PHONE;
     c.id = req_id(r, 0);
-    lx_status rc = body_reason(r, "say why you need the number", &c.reason);
+    lx_status rc = body_reason(r, LX_MSG("say why you need the number"), &c.reason);
     if (!rc)
         rc = run(r, &c);
     if (rc)
@@ -302,7 +306,8 @@ lx_status api_case_store_photo(req *r, const char *field, const unsigned char *d
     if (rc == LX_ETOOBIG)
         return req_fail(r, rc, field, "a photo is at most %lld MB", (long long)(max >> 20));
     if (rc)
-        return req_fail(r, rc, field, "%s", e.message[0] ? e.message : "not a JPEG or PNG image");
+        return e.message[0] ? req_fail(r, rc, field, "%s", e.message)
+                            : req_fail(r, rc, field, "not a JPEG or PNG image");
     rc = photos_put(clean, cn, type, out->hash);
     free(clean);
     out->type = type;
@@ -390,7 +395,7 @@ static lx_status query_code(req *r, const char *name, const vocab *v, const char
         return LX_OK;
     int i = vocab_find(v, s);
     if (i < 0)
-        return req_fail(r, LX_EINVAL, name, "%s is not a known %s", name, v->name);
+        return req_fail(r, LX_EINVAL, name, "%s is not a known %s", lx_word(name), v->name);
     *out = vocab_code(v, i);
     return LX_OK;
 }
@@ -562,7 +567,7 @@ lx_status api_board_withdraw(req *r)
     memset(&c, 0, sizeof c);
     c.op = OP_WITHDRAW;
     c.id = req_id(r, 0);
-    lx_status rc = body_reason(r, "give the reason", &c.reason);
+    lx_status rc = body_reason(r, LX_MSG("give the reason"), &c.reason);
     if (!rc)
         rc = run(r, &c);
     if (rc)
@@ -661,18 +666,20 @@ static lx_status date_array(req *r, const char *key, int year, int32_t **out, si
     *out = NULL;
     *n = 0;
     if (!a || !json_is_array(a) || json_array_size(a) > 200)
-        return req_fail(r, LX_EINVAL, key, "%s is a list of at most 200 dates (YYYY-MM-DD)", key);
+        return req_fail(r, LX_EINVAL, key, "%s is a list of at most 200 dates (YYYY-MM-DD)",
+                        lx_word(key));
     *out = arena_alloc(r->a, (json_array_size(a) + 1) * sizeof **out);
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *v = json_array_get(a, i);
         int ymd = json_is_string(v) ? lx_parse_date(json_string_value(v)) : -1;
         if (ymd < 0)
-            return req_fail(r, LX_EINVAL, key, "%s[%zu] is not a date (YYYY-MM-DD)", key, i);
+            return req_fail(r, LX_EINVAL, key, "%s[%zu] is not a date (YYYY-MM-DD)", lx_word(key),
+                            i);
         if (ymd / 10000 != year)
-            return req_fail(r, LX_EINVAL, key, "%s[%zu] is not in %d", key, i, year);
+            return req_fail(r, LX_EINVAL, key, "%s[%zu] is not in %d", lx_word(key), i, year);
         for (size_t k = 0; k < *n; k++)
             if ((*out)[k] == ymd)
-                return req_fail(r, LX_EINVAL, key, "%s[%zu] is given twice", key, i);
+                return req_fail(r, LX_EINVAL, key, "%s[%zu] is given twice", lx_word(key), i);
         (*out)[(*n)++] = ymd;
     }
     return LX_OK;

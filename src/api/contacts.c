@@ -7,6 +7,7 @@
 #include "store/record.h"
 #include "store/registry.h"
 #include "store/store.h"
+#include "util/msgcat.h"
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -24,9 +25,9 @@ static lx_status opt_text(req *r, json_t *v, const char *fld, size_t max, const 
         return LX_OK;
     }
     if (!json_is_string(v))
-        return req_fail(r, LX_EINVAL, fld, "%s must be text", fld);
+        return req_fail(r, LX_EINVAL, fld, "%s must be text", lx_word(fld));
     if (utf8_chars(json_string_value(v)) > max)
-        return req_fail(r, LX_EINVAL, fld, "%s is too long (%zu characters at most)", fld,
+        return req_fail(r, LX_EINVAL, fld, "%s is too long (%zu characters at most)", lx_word(fld),
                         max);
     *out = json_string_value(v);
     return LX_OK;
@@ -41,14 +42,14 @@ static lx_status id_list(req *r, json_t *v, const char *fld, size_t max, const i
     if (!v || json_is_null(v))
         return LX_OK;
     if (!json_is_array(v))
-        return req_fail(r, LX_EINVAL, fld, "%s is a list of ids", fld);
+        return req_fail(r, LX_EINVAL, fld, "%s is a list of ids", lx_word(fld));
     if (json_array_size(v) > max)
-        return req_fail(r, LX_EINVAL, fld, "%s holds at most %zu ids", fld, max);
+        return req_fail(r, LX_EINVAL, fld, "%s holds at most %zu ids", lx_word(fld), max);
     int64_t *a = arena_alloc(r->a, (json_array_size(v) + 1) * sizeof *a);
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *x = json_array_get(v, i);
         if (!json_is_integer(x) || json_integer_value(x) <= 0)
-            return req_fail(r, LX_EINVAL, fld, "%s is a list of positive ids", fld);
+            return req_fail(r, LX_EINVAL, fld, "%s is a list of positive ids", lx_word(fld));
         a[i] = json_integer_value(x);
         for (size_t k = 0; k < i; k++)
             if (a[k] == a[i])
@@ -166,8 +167,10 @@ static lx_status parse_body(req *r, int edit, contact_in *in, unsigned *set, con
     {
         if (!listed(edit ? edit_fields : create_fields, k)) {
             if (edit && listed(create_fields, k))
-                return req_fail(r, LX_EINVAL, k, "%s cannot be changed: deactivate the contact"
-                                                 " and record it again", k);
+                return req_fail(r, LX_EINVAL, k,
+                                "%s cannot be changed: deactivate the contact"
+                                " and record it again",
+                                lx_word(k));
             return req_fail(r, LX_EINVAL, k, "unknown field %s", k);
         }
     }

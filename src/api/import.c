@@ -32,8 +32,8 @@ lx_status api_import(req *r)
     if (refused)
         req_reply(r, 422,
                   json_pack("{s:{s:s,s:s,s:s},s:o}", "error", "code", "invalid", "message",
-                            "some rows have problems; nothing was imported (fix them, or import"
-                            " only the good rows)",
+                            lx_msg("some rows have problems; nothing was imported (fix them, or"
+                                   " import only the good rows)"),
                             "field", "file", "report", report));
     else
         req_reply(r, 200, report);

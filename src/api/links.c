@@ -6,6 +6,7 @@
 #include "store/links.h"
 #include "store/policies.h"
 #include "store/store.h"
+#include "util/msgcat.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +69,15 @@ static lx_status read_body(req *r, const body_field *f, size_t n)
     for (size_t i = 0; i < n; i++) {
         v = json_object_get(r->json, f[i].name);
         if (!v || json_is_null(v))
-            return req_fail(r, LX_EINVAL, f[i].name, "%s is required", f[i].name);
+            return req_fail(r, LX_EINVAL, f[i].name, "%s is required", lx_word(f[i].name));
         if (f[i].type == 'i') {
             if (!json_is_integer(v) || json_integer_value(v) <= 0)
                 return req_fail(r, LX_EINVAL, f[i].name, "%s must be a positive id",
-                                f[i].name);
+                                lx_word(f[i].name));
             *(json_int_t *)f[i].out = json_integer_value(v);
         } else {
             if (!json_is_string(v))
-                return req_fail(r, LX_EINVAL, f[i].name, "%s must be text", f[i].name);
+                return req_fail(r, LX_EINVAL, f[i].name, "%s must be text", lx_word(f[i].name));
             *(const char **)f[i].out = json_string_value(v);
         }
     }
@@ -97,11 +98,11 @@ static lx_status check_text(req *r, const char *field, const char *s, size_t min
 {
     size_t n = utf8_chars(s);
     if (n < min || !has_words(s))
-        return req_fail(r, LX_EINVAL, field, "%s", strcmp(field, "reason") ? "give a title"
-                                                                             : "say why");
+        return strcmp(field, "reason") ? req_fail(r, LX_EINVAL, field, "give a title")
+                                       : req_fail(r, LX_EINVAL, field, "say why");
     if (n > max)
-        return req_fail(r, LX_EINVAL, field, "%s is too long (%zu characters at most)", field,
-                        max);
+        return req_fail(r, LX_EINVAL, field, "%s is too long (%zu characters at most)",
+                        lx_word(field), max);
     return LX_OK;
 }
 

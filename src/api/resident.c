@@ -72,7 +72,8 @@ static lx_status error_page(req *r, lx_status rc, const lx_error *e)
     case LX_ECONFLICT:
     case LX_EDENIED:
         heading = "这一步现在不能做";
-        if (!strcmp(f, "rating") || strstr(e ? e->message : "", "rated"))
+        /* the English key, whatever the language of the message */
+        if (!strcmp(f, "rating") || strstr(e && e->key ? e->key : "", "rated"))
             text = "这件事已经评价过了，或者还没有办结。";
         else
             text = "这件事的状态已经变了，请返回查看最新进度。";

@@ -1,5 +1,6 @@
 /* casefsm.c -- the life cycle of a case as a pure state machine; see casefsm.h. */
 #include "core/casefsm.h"
+#include "util/msgcat.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,60 +39,67 @@ static const char *why_illegal(case_state st, case_event ev)
     int open = case_state_open(st);
     switch (ev) {
     case CE_ASSIGN:
-        return open ? "a waiting case is resumed before it is reassigned"
-                    : "a resolved case is not assigned again; the resident may reopen it";
+        return open ? LX_MSG("a waiting case is resumed before it is reassigned")
+                    : LX_MSG("a resolved case is not assigned again; the resident may reopen it");
     case CE_START:
-        return st == CS_RECEIVED ? "a case is assigned before it is started"
-               : open            ? "this case was started already"
-                                 : "this case is resolved already";
+        return st == CS_RECEIVED ? LX_MSG("a case is assigned before it is started")
+               : open            ? LX_MSG("this case was started already")
+                                 : LX_MSG("this case is resolved already");
     case CE_REPLY:
-        return "an interim reply is for an open case; this one is resolved";
+        return LX_MSG("an interim reply is for an open case; this one is resolved");
     case CE_WAIT:
-        return st == CS_WAITING ? "this case waits on the requester already"
-                                : "only a case in progress can wait on the requester";
+        return st == CS_WAITING ? LX_MSG("this case waits on the requester already")
+                                : LX_MSG("only a case in progress can wait on the requester");
     case CE_RESUME:
-        return "only a case that waits on the requester can be resumed";
+        return LX_MSG("only a case that waits on the requester can be resumed");
     case CE_ESCALATE:
-        return open ? "a waiting case is resumed before it is escalated"
-                    : "a resolved case is not escalated; the resident may reopen it";
+        return open ? LX_MSG("a waiting case is resumed before it is escalated")
+                    : LX_MSG("a resolved case is not escalated; the resident may reopen it");
     case CE_RESOLVE:
-        return st == CS_WAITING ? "a waiting case is resumed before it is resolved"
-               : open           ? "a case is started before it is resolved"
-                                : "this case is resolved already";
+        return st == CS_WAITING ? LX_MSG("a waiting case is resumed before it is resolved")
+               : open           ? LX_MSG("a case is started before it is resolved")
+                                : LX_MSG("this case is resolved already");
     case CE_RATE:
-        return open             ? "a case is rated only after it is resolved"
-               : st == CS_RATED ? "this case was rated already"
-                                : "this case is closed: it can no longer be rated";
+        return open             ? LX_MSG("a case is rated only after it is resolved")
+               : st == CS_RATED ? LX_MSG("this case was rated already")
+                                : LX_MSG("this case is closed: it can no longer be rated");
     case CE_REOPEN:
-        return open ? "this case is still open: there is nothing to reopen"
-                    : "a resolution is rated before it is reopened";
+        return open ? LX_MSG("this case is still open: there is nothing to reopen")
+                    : LX_MSG("a resolution is rated before it is reopened");
     case CE_FOLLOW_UP:
-        return "a follow-up call is for a resolved case";
+        return LX_MSG("a follow-up call is for a resolved case");
     case CE_CLOSE:
-        return st == CS_CLOSED ? "this case is closed already"
-                               : "a case is resolved before it is closed";
+        return st == CS_CLOSED ? LX_MSG("this case is closed already")
+                               : LX_MSG("a case is resolved before it is closed");
     case CE__COUNT:
         break;
     }
-    return "this event is not known";
+    return LX_MSG("this event is not known");
 }
 
-/* "7 days", "12 hours": how long a wait in seconds is, rounded up, into buf. */
+/* "7 days", "12 hours": how long a wait in seconds is, rounded up, into buf, in the
+ * thread's language. */
 static void say_duration(int64_t secs, char *buf, size_t len)
 {
     if (secs >= 86400) {
         long long d = (long long)((secs + 86399) / 86400);
-        snprintf(buf, len, "%lld day%s", d, d == 1 ? "" : "s");
+        if (d == 1)
+            lx_msgf(buf, len, "%lld day", d);
+        else
+            lx_msgf(buf, len, "%lld days", d);
     } else {
         long long h = (long long)((secs + 3599) / 3600);
-        snprintf(buf, len, "%lld hour%s", h, h == 1 ? "" : "s");
+        if (h == 1)
+            lx_msgf(buf, len, "%lld hour", h);
+        else
+            lx_msgf(buf, len, "%lld hours", h);
     }
 }
 
 lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, const char **why)
 {
     /* The sentence for a refused close names the wait, so it is built per call. */
-    static _Thread_local char msg[160];
+    static _Thread_local char msg[320];
     case_fsm n = *s;
     lx_status rc = LX_OK;
     const char *w = NULL;
@@ -99,7 +107,7 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
 
     if ((int)s->state < 0 || s->state >= CS__COUNT || (int)in->ev < 0 || in->ev >= CE__COUNT) {
         rc = LX_EINVAL;
-        w = "this case is in an unknown state or the event is unknown";
+        w = LX_MSG("this case is in an unknown state or the event is unknown");
         goto out;
     }
     if (!(legal[s->state] & (1u << in->ev))) {
@@ -109,7 +117,7 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
     }
     if (!staff && !(resident_may & (1u << in->ev))) {
         rc = LX_EDENIED;
-        w = "a resident may only rate, reopen or resume a case";
+        w = LX_MSG("a resident may only rate, reopen or resume a case");
         goto out;
     }
 
@@ -134,7 +142,7 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
     case CE_ESCALATE:
         if (!s->has_parent) {
             rc = LX_ECONFLICT;
-            w = "the county is the top level: nothing to escalate to";
+            w = LX_MSG("the county is the top level: nothing to escalate to");
             goto out;
         }
         n.state = CS_RECEIVED;
@@ -150,17 +158,17 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
     case CE_RATE:
         if (s->rating != RATING_NONE) {
             rc = LX_ECONFLICT;
-            w = "this case was rated already";
+            w = LX_MSG("this case was rated already");
             goto out;
         }
         if (staff && !in->staff_may_rate) {
             rc = LX_EDENIED;
-            w = "this case has a card link: the resident rates it";
+            w = LX_MSG("this case has a card link: the resident rates it");
             goto out;
         }
         if (in->rating <= RATING_NONE || in->rating >= NRATINGS) {
             rc = LX_EINVAL;
-            w = "a rating is satisfied, basic or unsatisfied";
+            w = LX_MSG("a rating is satisfied, basic or unsatisfied");
             goto out;
         }
         n.rating = in->rating;
@@ -175,19 +183,19 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
     case CE_REOPEN:
         if (staff) {
             rc = LX_EDENIED;
-            w = "only the resident reopens a rated case";
+            w = LX_MSG("only the resident reopens a rated case");
             goto out;
         }
         if (s->rating == RATING_NONE || !s->rated_at) {
             rc = LX_ECONFLICT;
-            w = "only a case the resident rated can be reopened";
+            w = LX_MSG("only a case the resident rated can be reopened");
             goto out;
         }
         if (in->now > s->rated_at + in->reopen_window) {
             char d[32];
             say_duration(in->reopen_window, d, sizeof d);
-            snprintf(msg, sizeof msg,
-                     "a case can be reopened within %s of its rating; that time has passed", d);
+            lx_msgf(msg, sizeof msg,
+                    "a case can be reopened within %s of its rating; that time has passed", d);
             rc = LX_ECONFLICT;
             w = msg;
             goto out;
@@ -202,8 +210,8 @@ lx_status case_step(const case_fsm *s, const case_input *in, case_fsm *out, cons
         if (s->state == CS_RESOLVED && in->now < s->resolved_at + in->rating_wait) {
             char d[32];
             say_duration(in->rating_wait, d, sizeof d);
-            snprintf(msg, sizeof msg,
-                     "the resident has %s after the resolution to rate it; close it after that", d);
+            lx_msgf(msg, sizeof msg,
+                    "the resident has %s after the resolution to rate it; close it after that", d);
             rc = LX_ECONFLICT;
             w = msg;
             goto out;

@@ -88,7 +88,9 @@ typedef struct case_input {
  * The state is checked first, then the actor, then the rest. Staff close a resolved case
  * unrated only once rating_wait has passed since resolved_at; a resident reopens only a
  * rated resolution (rating set), within reopen_window of rated_at.
- * *why points to a constant or to a per-thread buffer valid until the next call.
+ * *why points to a constant or to a per-thread buffer valid until the next call: a
+ * constant is an English catalog sentence (LX_MSG, translated when given to lx_fail
+ * through "%s"), a sentence built with a wait in it is made in the thread's language.
  * Effects beyond the state: CE_REPLY and CE_RESOLVE set responded_at if unset; CE_RESOLVE
  * sets resolved_at and clears rating; CE_RATE sets rating and rated_at, and an
  * unsatisfied rating moves the case to in_progress with supervised = 1; CE_REOPEN does

@@ -154,8 +154,10 @@ static lx_status parse_disposition(span v, form_part *part, lx_error *e)
         if (!is_name && !is_file)
             continue;
         if (vlen >= sizeof val || !utf8_valid(val, vlen) || has_ctl(val, vlen))
-            return lx_fail(e, LX_EINVAL, "body", "a part of the form has a malformed %s",
-                           is_name ? "name" : "file name");
+            return is_name
+                       ? lx_fail(e, LX_EINVAL, "body", "a part of the form has a malformed name")
+                       : lx_fail(e, LX_EINVAL, "body",
+                                 "a part of the form has a malformed file name");
         if (is_name) {
             if (vlen == 0 || vlen >= FORM_NAME_MAX)
                 return lx_fail(e, LX_EINVAL, "body", "a part of the form has a malformed name");

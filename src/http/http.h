@@ -7,6 +7,7 @@
 #include "core/rbac.h"
 #include "store/users.h"
 #include "util/arena.h"
+#include "util/msgcat.h"
 #include "util/status.h"
 #include "util/strbuf.h"
 
@@ -53,6 +54,7 @@ struct req {
     int body_too_big;                /* the body passed the limit */
     json_t *json;                    /* parsed JSON body (R_JSON), or NULL */
     char addr[64];                   /* client address */
+    lx_lang lang;                    /* the language of its Accept-Language header */
     int tls;                         /* came through TLS (per the proxy) */
     int authed;                      /* a session was found */
     session sess;                    /* the session and its account */

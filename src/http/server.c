@@ -6,6 +6,7 @@
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/msgcat.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -26,12 +27,10 @@ static const char *web_root;
 lx_status req_fail(req *r, lx_status code, const char *field, const char *fmt, ...)
 {
     va_list ap;
-    r->err.code = code;
-    snprintf(r->err.field, sizeof r->err.field, "%s", field ? field : "");
     va_start(ap, fmt);
-    vsnprintf(r->err.message, sizeof r->err.message, fmt, ap);
+    lx_status rc = lx_vfail(&r->err, code, field, fmt, ap);
     va_end(ap);
-    return code;
+    return rc;
 }
 
 void req_reply(req *r, int status, json_t *body)
@@ -502,6 +501,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->url = arena_strdup(a, url);
         strbuf_init(&r->body, HTTP_MAX_BODY);
         client_addr(r);
+        r->lang = lx_lang_from_header(req_header(r, "Accept-Language"));
         route_request(r);
         if (r->rt && (r->rt->flags & R_UPLOAD))
             r->body.limit = HTTP_MAX_UPLOAD;
@@ -523,7 +523,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (strncmp(r->url, "/api/", 5) && strncmp(r->url, "/r/", 3) && strncmp(r->url, "/p/", 3) &&
         !strcmp(r->method, "GET") && serve_static(r))
         return send_reply(r);
+    /* Messages are made in the request's language on this thread (util/msgcat.h). */
+    lx_lang_set(r->lang);
     dispatch(r);
+    lx_lang_set(LX_LANG_EN);
     return send_reply(r);
 }
 

@@ -6,6 +6,7 @@
 #include "store/registry.h"
 #include "store/store.h"
 #include "util/crypto.h"
+#include "util/msgcat.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/xalloc.h"
@@ -135,10 +136,10 @@ static lx_status resolve_places(imp *m, db *d)
         const place_hit *h = &hits[k];
         if (h->bad >= 0 && h->bad < 3)
             ledger_issue_add(lg, row, place_labels[h->bad], row->place[h->bad], "unknown_place",
-                             "no such place under the one before it, in your scope");
+                             lx_msg("no such place under the one before it, in your scope"));
         else if (h->bad == 3)
             ledger_issue_add(lg, row, place_labels[0], row->place[0], "unknown_place",
-                             "this place is outside your scope");
+                             lx_msg("this place is outside your scope"));
         if (!h->path)
             continue;
         /* The rows of a household share its record: its first row places it
@@ -172,7 +173,7 @@ static lx_status check_against_db(imp *m, db *d)
         for (size_t i = 0; i < lg->nrows && !rc; i++)
             if (found[i])
                 ledger_issue_add(lg, &lg->rows[i], "身份证号", idnos[i], "duplicate_in_db",
-                                 "this ID number is already registered");
+                                 lx_msg("this ID number is already registered"));
         free(idnos);
         free(found);
         return rc;
@@ -184,7 +185,7 @@ static lx_status check_against_db(imp *m, db *d)
             rc = registry_unit_by_name(d, m->who->county_id, row->unit, &id);
             if (!rc && !id)
                 ledger_issue_add(lg, row, "工作单位", row->unit, "unknown_unit",
-                                 "no unit of this name in the county");
+                                 lx_msg("no unit of this name in the county"));
             else if (!rc)
                 row->main->v[funit] = (rval){1, 0, id, NULL};
         }
@@ -224,7 +225,7 @@ static lx_status row_failed(imp *m, ledger_row *row, lx_status rc)
         return rc;
     char msg[sizeof m->e->message];
     lx_strlcpy(msg, m->e->message, sizeof msg);
-    snprintf(m->e->message, sizeof m->e->message, "line %zu: %.200s", row->line, msg);
+    lx_msgf(m->e->message, sizeof m->e->message, "line %zu: %.400s", row->line, msg);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* ledger.c -- map ledger columns to registry fields and check every cell. */
 #include "io/ledger.h"
 #include "io/table.h"
+#include "util/msgcat.h"
 #include "util/strmap.h"
 #include "util/xalloc.h"
 
@@ -159,8 +160,8 @@ static int read_header(rd *s, const char *const *cells, size_t n)
     }
     for (size_t k = 0; k < s->ncols; k++)
         if (s->cols[k].required && !seen[k]) {
-            snprintf(s->err, s->errlen, "the column %s is missing (see the template)",
-                     s->cols[k].label);
+            lx_msgf(s->err, s->errlen, "the column %s is missing (see the template)",
+                    s->cols[k].label);
             s->rc = LX_EINVAL;
             return 1;
         }
@@ -205,7 +206,7 @@ static int check_same_places(ledger *lg, ledger_row *first, ledger_row *row)
         if (strcmp(first->place[p], row->place[p])) {
             ledger_issue_add(lg, row, kinds[lg->kind].cols[1 + p].label, row->place[p],
                              "inconsistent_household",
-                             "rows of one household name different places");
+                             lx_msg("rows of one household name different places"));
             return 1;
         }
     return 0;
@@ -230,7 +231,7 @@ static void check_same_values(ledger *lg, const record *first, const record *cel
                     kinds[lg->kind].cols[k].res == RES_HOUSEHOLDS)
                     ledger_issue_add(lg, row, kinds[lg->kind].cols[k].label, NULL,
                                      "inconsistent_household",
-                                     "this differs from the household's first row");
+                                     lx_msg("this differs from the household's first row"));
             return;
         }
     }
@@ -244,7 +245,7 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
     if (!s->have_header)
         return read_header(s, cells, ncells);
     if (lg->nrows >= s->max_rows) {
-        snprintf(s->err, s->errlen, "the file has more than %zu rows", s->max_rows);
+        lx_msgf(s->err, s->errlen, "the file has more than %zu rows", s->max_rows);
         s->rc = LX_ETOOBIG;
         return 1;
     }
@@ -266,7 +267,7 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
         row->hkey = trim_copy(lg->a, hk);
         if (!*row->hkey)
             ledger_issue_add(lg, row, "户编号", hk, "required",
-                             "the household number is empty");
+                             lx_msg("the household number is empty"));
         if (*row->hkey && !strmap_add(&s->households, row->hkey, (int64_t)(lg->nrows - 1), &first)) {
             ledger_row *fr = &lg->rows[first];
             row->hkey = fr->hkey;
@@ -297,7 +298,7 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
             /* Households are checked as a whole (check_households): their
              * later rows may leave the place blank, as merged cells do. */
             if (c->required && !*row->place[c->role - C_TOWN] && lg->kind != LEDGER_HOUSEHOLDS)
-                ledger_issue_add(lg, row, c->label, cell, "required", "the place is empty");
+                ledger_issue_add(lg, row, c->label, cell, "required", lx_msg("the place is empty"));
             break;
         case C_UNIT:
             row->unit = trim_copy(lg->a, cell);
@@ -349,9 +350,11 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
     if (dv->set && !dv->null) {
         int64_t first = 0;
         if (!strmap_add(&s->dup, dv->s, (int64_t)line, &first)) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the same %s is on line %lld",
-                     lg->kind == LEDGER_HOUSEHOLDS ? "ID number" : "phone", (long long)first);
+            char msg[160];
+            if (lg->kind == LEDGER_HOUSEHOLDS)
+                lx_msgf(msg, sizeof msg, "the same ID number is on line %lld", (long long)first);
+            else
+                lx_msgf(msg, sizeof msg, "the same phone is on line %lld", (long long)first);
             ledger_issue_add(lg, row, lg->kind == LEDGER_HOUSEHOLDS ? "身份证号" : "联系电话",
                              dv->s, "duplicate_in_file", msg);
         }
@@ -383,7 +386,7 @@ static void check_households(rd *s)
             for (int p = 0; p < 2; p++)
                 if (!*row->place[p])
                     ledger_issue_add(lg, row, kinds[lg->kind].cols[1 + p].label, "", "required",
-                                     "the place is empty");
+                                     lx_msg("the place is empty"));
         } else if (blank) {
             /* A later row with no place (merged cells) is in the first row's place. */
             for (int p = 0; p < 3; p++)
@@ -395,7 +398,7 @@ static void check_households(rd *s)
         if (rel->set && !rel->null && rel->i == 0) {
             if (heads[fi]) {
                 ledger_issue_add(lg, row, "与户主关系", "户主", "head",
-                                 "the household already has a head on another line");
+                                 lx_msg("the household already has a head on another line"));
             }
             heads[fi]++;
         }
@@ -403,7 +406,7 @@ static void check_households(rd *s)
     for (size_t k = 0; k < nh; k++)
         if (!heads[firsts[k]])
             ledger_issue_add(lg, &lg->rows[firsts[k]], "与户主关系", NULL, "head",
-                             "no row of this household is its head (户主)");
+                             lx_msg("no row of this household is its head (户主)"));
     free(firsts);
     free(heads);
     strmap_release(&idx);
@@ -430,7 +433,7 @@ lx_status ledger_read(ledger *lg, ledger_kind kind, const void *data, size_t len
     if (!rc)
         rc = s.rc;
     if (!rc && !s.have_header) {
-        snprintf(err, errlen, "the file is empty: it needs a header row and data rows");
+        lx_msgf(err, errlen, "the file is empty: it needs a header row and data rows");
         rc = LX_EINVAL;
     }
     if (!rc && kind == LEDGER_HOUSEHOLDS)

@@ -17,7 +17,8 @@ typedef struct ledger_issue {
     const char *code;     /* "required", "invalid", "duplicate_in_file", "duplicate_in_db",
                              "unknown_place", "unknown_unit", "inconsistent_household",
                              "head" */
-    const char *message;  /* a sentence in English */
+    const char *message;  /* a sentence in the language of the thread that read the file
+                             (util/msgcat.h); never personal data */
 } ledger_issue;
 
 /* One data row, checked. */
@@ -51,13 +52,15 @@ typedef struct ledger {
  * the file, duplicate ID numbers (households) or phones (members) and
  * households whose rows disagree are issues. Places, units and duplicates
  * against the database are the caller's to check (ledger_issue_add).
- * LX_EINVAL with a message in err when the file itself is unreadable or
- * lacks a required column; LX_ETOOBIG past max_rows. Free with ledger_release. */
+ * LX_EINVAL with a message in err (in the thread's language) when the file
+ * itself is unreadable or lacks a required column; LX_ETOOBIG past max_rows.
+ * Free with ledger_release. */
 lx_status ledger_read(ledger *lg, ledger_kind kind, const void *data, size_t len, int today_ymd,
                       size_t max_rows, char *err, size_t errlen);
 void ledger_release(ledger *lg);
 
-/* Record a problem; `value` is masked here when the column is personal. */
+/* Record a problem; `value` is masked here when the column is personal; `message`
+ * (copied) is already in the thread's language: lx_msg("...") or an lx_error's. */
 void ledger_issue_add(ledger *lg, ledger_row *row, const char *column, const char *value,
                       const char *code, const char *message);
 

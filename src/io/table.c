@@ -1,5 +1,6 @@
 /* table.c -- read a ledger (CSV in UTF-8 or GB18030, or XLSX) into rows of UTF-8 cells. */
 #include "io/table.h"
+#include "util/msgcat.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -24,13 +25,14 @@
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* An English catalog format, made in the thread's language (util/msgcat.h). */
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     if (!err || !errlen)
         return;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    lx_vmsgf(err, errlen, fmt, ap);
     va_end(ap);
 }
 
@@ -375,7 +377,7 @@ static void xlsx_fail(xlsx *x, lx_status rc, const char *fmt, ...)
     x->rc = rc;
     if (x->err && x->errlen) {
         va_start(ap, fmt);
-        vsnprintf(x->err, x->errlen, fmt, ap);
+        lx_vmsgf(x->err, x->errlen, fmt, ap);
         va_end(ap);
     }
     XML_StopParser(x->xp, XML_FALSE);

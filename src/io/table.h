@@ -41,8 +41,9 @@ typedef enum {
  * superset of GBK). A file with a UTF-8 byte order mark must be valid UTF-8.
  *
  * fmt     if non-NULL, receives the detected format (also on most errors).
- * err     if non-NULL, receives a short English message on failure
- *         (truncated to errlen, always NUL-terminated); untouched on success.
+ * err     if non-NULL, receives a short message on failure in the thread's
+ *         language (util/msgcat.h; truncated to errlen, always NUL-terminated);
+ *         untouched on success.
  *
  * Returns LX_OK when every row was delivered or fn asked to stop;
  * LX_EINVAL when the file is not readable CSV or XLSX: binary data, a byte

@@ -11,6 +11,7 @@
 #include "util/crypto.h"
 #include "util/jsonw.h"
 #include "util/log.h"
+#include "util/msgcat.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -696,10 +697,9 @@ static lx_status check_assignee(db *d, const case_row *c, const case_act_in *in,
     if (rc)
         return rc;
     if (!row)
-        return lx_fail(e, LX_ENOTFOUND, field, "no such %s",
-                       in->member_id ? "member"
-                       : in->unit_id ? "unit"
-                                     : "account");
+        return in->member_id ? lx_fail(e, LX_ENOTFOUND, field, "no such member")
+               : in->unit_id ? lx_fail(e, LX_ENOTFOUND, field, "no such unit")
+                             : lx_fail(e, LX_ENOTFOUND, field, "no such account");
     if (!ok)
         return lx_fail(e, LX_EINVAL, field,
                        "a case is assigned at or under the place whose queue it is in, never"
@@ -786,9 +786,12 @@ lx_status cases_act(db *d, const principal *who, const char *addr, int64_t id,
             !path_under(c.path, who->node_path))
             return lx_fail(e, LX_EDENIED, "", "a follow-up call is made by the place's staff");
     } else if (!may_handle(who, &c)) {
-        return lx_fail(e, LX_EDENIED, "",
-                       "this case is in the queue of %s; you may see it but not handle it",
-                       c.escalated ? "the level above" : "another place or member");
+        return c.escalated ? lx_fail(e, LX_EDENIED, "",
+                                     "this case is in the queue of the level above;"
+                                     " you may see it but not handle it")
+                           : lx_fail(e, LX_EDENIED, "",
+                                     "this case is in the queue of another place or"
+                                     " member; you may see it but not handle it");
     }
     rc = node_load(d, c.county_id, c.node_id, &node);
     if (rc)
@@ -816,7 +819,7 @@ lx_status cases_act(db *d, const principal *who, const char *addr, int64_t id,
     rc = case_step(&s, &ci, &out, &why);
     if (rc)
         return lx_fail(e, rc, in->ev == CE_RATE && rc == LX_EINVAL ? "rating" : "state", "%s",
-                       why ? why : "not possible now");
+                       why ? why : LX_MSG("not possible now"));
     if (in->ev == CE_ASSIGN && (rc = check_assignee(d, &c, in, e)))
         return rc;
 

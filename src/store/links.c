@@ -3,6 +3,7 @@
 #include "store/audit.h"
 #include "store/pairing.h"
 #include "store/query.h"
+#include "util/msgcat.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -470,7 +471,7 @@ lx_status links_cp_create(db *d, const principal *who, const char *addr, int64_t
         return rc;
     if (n)
         return lx_fail(e, LX_ECONFLICT, "kind",
-                       "this leader has a %s contact point already; end it first", kind);
+                       "this leader has a %s contact point already; end it first", lx_word(kind));
     rc = db_prepare(d, "INSERT INTO contact_points (county_id, member_id, org_id, kind, path,"
                        " reason, created_by, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                        " RETURNING id",
@@ -490,7 +491,8 @@ lx_status links_cp_create(db *d, const principal *who, const char *addr, int64_t
         *id = db_col_int(st, 0);
     db_done(st);
     if (rc == LX_ECONFLICT)
-        return lx_fail(e, rc, "kind", "this leader took a %s contact point meanwhile", kind);
+        return lx_fail(e, rc, "kind", "this leader took a %s contact point meanwhile",
+                       lx_word(kind));
     if (!rc)
         rc = audit_change(d, who, addr, "contact_points.create", "contact_points", *id,
                           json_pack("{s:I,s:I,s:s,s:s}", "member_id", (json_int_t)member_id,

@@ -5,6 +5,7 @@
 #include "store/policies.h"
 #include "store/query.h"
 #include "store/registry.h"
+#include "util/msgcat.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -794,7 +795,7 @@ lx_status pairing_apply(db *d, const principal *who, const char *addr, int64_t r
     if (rc)
         return rc;
     if (strcmp(r.status, "planned")) {
-        rc = lx_fail(e, LX_ECONFLICT, "id", "this run was %s already", r.status);
+        rc = lx_fail(e, LX_ECONFLICT, "id", "this run was %s already", lx_word(r.status));
         goto out;
     }
     if ((rc = pairing_seq(d, who->county_id, &seq)))
@@ -1010,7 +1011,8 @@ lx_status pairing_create(db *d, const principal *who, const char *addr, assign_l
         return rc;
     if (n)
         return lx_fail(e, LX_ECONFLICT, "household_id",
-                       "the household already has a %s member; end that pairing first", lname);
+                       "the household already has a %s member; end that pairing first",
+                       lx_word(lname));
     rc = store_scalar(d, "SELECT count(*) FROM pairings WHERE member_id = ? AND county_id = ?"
                      " AND layer = ? AND ended_at IS NULL",
                   member_id, who->county_id, lname, &n);

@@ -5,6 +5,7 @@
 #include "core/phone.h"
 #include "core/utf8.h"
 #include "util/jsonw.h"
+#include "util/msgcat.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -161,6 +162,11 @@ static int has_control(const char *str)
     return 0;
 }
 
+const char *record_field_word(const field *f)
+{
+    return lx_term(f->name, f->label);
+}
+
 lx_status record_parse_text(const field *f, const char *text, int today_ymd, arena *a, rval *v,
                             lx_error *e)
 {
@@ -168,10 +174,10 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
     memset(v, 0, sizeof *v);
     v->set = 1;
     if (!utf8_valid(t, strlen(t)))
-        return lx_fail(e, LX_EINVAL, f->name, "%s is not valid UTF-8 text", f->name);
+        return lx_fail(e, LX_EINVAL, f->name, "%s is not valid UTF-8 text", record_field_word(f));
     if (!*t) {
         if (f->flags & FF_REQUIRED)
-            return lx_fail(e, LX_EINVAL, f->name, "%s is required", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s is required", record_field_word(f));
         if (f->flags & FF_EMPTY0)
             v->i = 0;
         else
@@ -181,10 +187,11 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
     switch (f->type) {
     case FT_TEXT:
         if (has_control(t))
-            return lx_fail(e, LX_EINVAL, f->name, "%s contains control characters", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s contains control characters",
+                           record_field_word(f));
         if ((int)utf8_chars(t) > f->max_chars)
-            return lx_fail(e, LX_EINVAL, f->name, "%s is longer than %d characters", f->name,
-                           f->max_chars);
+            return lx_fail(e, LX_EINVAL, f->name, "%s is longer than %d characters",
+                           record_field_word(f), f->max_chars);
         v->s = t;
         return LX_OK;
     case FT_INT:
@@ -194,17 +201,18 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
         long long n = strtoll(t, &end, 10);
         long long min = f->type == FT_REF ? 1 : 0;
         if (!end || *end || n < min || n > 1000000)
-            return lx_fail(e, LX_EINVAL, f->name, "%s must be a whole number from %lld", f->name,
-                           min);
+            return lx_fail(e, LX_EINVAL, f->name, "%s must be a whole number from %lld",
+                           record_field_word(f), min);
         v->i = n;
         return LX_OK;
     }
     case FT_DATE: {
         int ymd = lx_parse_date(t);
         if (ymd < 0)
-            return lx_fail(e, LX_EINVAL, f->name, "%s must be a date like 1980-01-31", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s must be a date like 1980-01-31",
+                           record_field_word(f));
         if (ymd > today_ymd)
-            return lx_fail(e, LX_EINVAL, f->name, "%s is in the future", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s is in the future", record_field_word(f));
         v->s = t;
         return LX_OK;
     }
@@ -212,7 +220,7 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
         int i = vocab_find(f->vocab, t);
         if (i < 0)
             return lx_fail(e, LX_EINVAL, f->name, "%s: unknown value (see the %s vocabulary)",
-                           f->name, f->vocab->name);
+                           record_field_word(f), f->vocab->name);
         v->i = i;
         return LX_OK;
     }
@@ -220,7 +228,7 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
         int64_t m = vocab_mask_parse(f->vocab, t, NULL);
         if (m < 0)
             return lx_fail(e, LX_EINVAL, f->name, "%s: unknown value (see the %s vocabulary)",
-                           f->name, f->vocab->name);
+                           record_field_word(f), f->vocab->name);
         v->i = m;
         return LX_OK;
     }
@@ -228,8 +236,8 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
         char buf[32];
         const char *why = NULL;
         if (phone_normalize(t, buf, sizeof buf) != 0 || phone_check(buf, &why) != LX_OK)
-            return lx_fail(e, LX_EINVAL, f->name,
-                           "%s is not a mainland mobile or landline number", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s is not a mainland mobile or landline number",
+                           record_field_word(f));
         v->s = arena_strdup(a, buf);
         return LX_OK;
     }
@@ -237,20 +245,22 @@ lx_status record_parse_text(const field *f, const char *text, int today_ymd, are
         char buf[IDCARD_LEN + 1];
         const char *why = "format";
         if (idcard_normalize(t, buf) != 0 || idcard_check(buf, today_ymd, &why) != LX_OK)
-            return lx_fail(e, LX_EINVAL, f->name, "%s is not a valid ID number (%s)", f->name,
-                           why ? why : "format");
+            return lx_fail(e, LX_EINVAL, f->name, "%s is not a valid ID number (%s)",
+                           record_field_word(f), lx_word(why ? why : "format"));
         v->s = arena_strdup(a, buf);
         return LX_OK;
     }
     case FT_ADDRESS:
         if (has_control(t))
-            return lx_fail(e, LX_EINVAL, f->name, "%s contains control characters", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s contains control characters",
+                           record_field_word(f));
         if (utf8_chars(t) > 128)
-            return lx_fail(e, LX_EINVAL, f->name, "%s is longer than 128 characters", f->name);
+            return lx_fail(e, LX_EINVAL, f->name, "%s is longer than 128 characters",
+                           record_field_word(f));
         v->s = t;
         return LX_OK;
     }
-    return lx_fail(e, LX_EINVAL, f->name, "%s: unsupported", f->name);
+    return lx_fail(e, LX_EINVAL, f->name, "%s: unsupported", record_field_word(f));
 }
 
 /* A JSON value as the text record_parse_text expects; NULL if of a wrong type. */
@@ -299,12 +309,13 @@ lx_status record_from_json(const resource *r, json_t *obj, int creating, int tod
             return lx_fail(e, LX_EINVAL, key, "unknown field %s", key);
         const field *f = &r->fields[i];
         if (f->flags & FF_READONLY)
-            return lx_fail(e, LX_EINVAL, key, "%s cannot be set", key);
+            return lx_fail(e, LX_EINVAL, key, "%s cannot be set", record_field_word(f));
         if (!creating && (f->flags & FF_IMMUTABLE))
-            return lx_fail(e, LX_EINVAL, key, "%s cannot be changed after creation", key);
+            return lx_fail(e, LX_EINVAL, key, "%s cannot be changed after creation",
+                           record_field_word(f));
         const char *text = json_as_text(f, val, a);
         if (!text)
-            return lx_fail(e, LX_EINVAL, key, "%s has the wrong type", key);
+            return lx_fail(e, LX_EINVAL, key, "%s has the wrong type", record_field_word(f));
         lx_status rc = record_parse_text(f, text, today_ymd, a, &rec->v[i], e);
         if (rc)
             return rc;
@@ -313,7 +324,7 @@ lx_status record_from_json(const resource *r, json_t *obj, int creating, int tod
         for (int i = 0; i < r->nfields; i++)
             if ((r->fields[i].flags & FF_REQUIRED) && (!rec->v[i].set || rec->v[i].null))
                 return lx_fail(e, LX_EINVAL, r->fields[i].name, "%s is required",
-                               r->fields[i].name);
+                               record_field_word(&r->fields[i]));
     return LX_OK;
 }
 

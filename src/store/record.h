@@ -83,6 +83,10 @@ int record_field(const resource *r, const char *name);
 /* A record with every value unset, allocated in a. */
 record *record_new(arena *a, const resource *r);
 
+/* A field's name as the user reads it in a message, in the thread's language
+ * (util/msgcat.h): its JSON key in English, its label in Chinese. Static. */
+const char *record_field_word(const field *f);
+
 /* Validate one input value given as text (an import cell, a query filter)
  * into v; personal values are normalised (phone digits, ID number checked
  * against today_ymd). LX_EINVAL with e->field = field name on failure. */

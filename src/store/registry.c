@@ -5,6 +5,7 @@
 #include "store/audit.h"
 #include "store/query.h"
 #include "util/crypto.h"
+#include "util/msgcat.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -447,11 +448,13 @@ static lx_status check_ref(db *d, arena *a, const principal *p, const field *f, 
     }
     lx_status rc = registry_get(d, a, tr, &s, id, &rec);
     if (rc == LX_ENOTFOUND)
-        return lx_fail(e, LX_EINVAL, f->name, "%s: no such %s in your scope", f->name, tr->name);
+        return lx_fail(e, LX_EINVAL, f->name, "%s: no such %s in your scope", record_field_word(f),
+                       lx_term(tr->name, tr->label));
     if (rc)
         return rc;
     if (!rec->active)
-        return lx_fail(e, LX_EINVAL, f->name, "%s refers to a deactivated record", f->name);
+        return lx_fail(e, LX_EINVAL, f->name, "%s refers to a deactivated record",
+                       record_field_word(f));
     if (t) {
         t->path = rec->path;
         t->level = 0;
@@ -853,7 +856,7 @@ lx_status registry_update(db *d, arena *a, const resource *r, const principal *p
         if (!chg->v[i].set)
             continue;
         if ((f->flags & FF_REQUIRED) && chg->v[i].null) {
-            rc = lx_fail(e, LX_EINVAL, f->name, "%s is required", f->name);
+            rc = lx_fail(e, LX_EINVAL, f->name, "%s is required", record_field_word(f));
             goto out;
         }
         if (f->type == FT_REF && !chg->v[i].null) {

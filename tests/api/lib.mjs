@@ -63,11 +63,16 @@ export async function startServer({ households = 300, env = {}, web = false } = 
 // A logged-in client: keeps the cookie and CSRF token.
 // `addr` makes the client appear to come from that address (through the
 // loopback proxy header the server trusts), as different people would.
+// `lang` is its Accept-Language: English by default, so that tests can match the server's
+// English messages (a request without the header gets Simplified Chinese); null sends none.
 export class Client {
-  constructor(base, addr) { this.base = base; this.cookie = ''; this.csrf = ''; this.addr = addr; }
+  constructor(base, addr, { lang = 'en' } = {}) {
+    this.base = base; this.cookie = ''; this.csrf = ''; this.addr = addr; this.lang = lang;
+  }
 
   async req(method, path, body, { headers = {}, raw = false } = {}) {
     const h = { ...headers };
+    if (this.lang && !Object.keys(h).some((k) => k.toLowerCase() === 'accept-language')) h['Accept-Language'] = this.lang;
     if (this.addr) h['X-Real-IP'] = this.addr;
     if (this.cookie) h.Cookie = this.cookie;
     if (this.csrf && method !== 'GET') h['X-CSRF-Token'] = this.csrf;

@@ -107,6 +107,8 @@ test('a households ledger: the bad row explained, fixed, imported after a confir
   assert.equal(cells[1], '身份证号');
   assert.equal(cells[2], wrong.slice(0, 6) + '********' + wrong.slice(14), 'the value masked');
   assert.match(cells[3], /格式或取值不正确/);
+  // Beneath it the server's own reason, in the page's language (Accept-Language).
+  assert.match(cells[3], /身份证号有误：校验位不正确/, cells[3]);
   assert.match(await page.locator('[data-test=summary]').innerText(), /共 2 行：1 行无误，1 行有问题/);
   assert.equal(await page.locator('[data-test=commit]').count(), 0, 'no commit while a row is bad');
   await page.locator('[data-test=good-rows]').waitFor();
@@ -286,7 +288,8 @@ test('the system administrator creates an account; its one-time password is show
   await page.locator('[data-test=u-node] input').fill(village.name);
   await page.locator('.el-select-dropdown__item:visible', { hasText: village.name }).first().click();
   await page.click('[data-test=u-send]');
-  await page.getByRole('dialog').locator('.el-form-item__error').getByText(/3-60/).waitFor();
+  await page.getByRole('dialog').locator('.el-form-item__error')
+    .getByText('用户名为 3 到 60 个字符，只能用小写字母、数字和 . _ -').waitFor();
   await page.fill('#lx-u-name', 'inspector.wang');
   await page.click('[data-test=u-send]');
   const secret = page.locator('[data-test=secret]');

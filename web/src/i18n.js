@@ -4,6 +4,7 @@ import { createI18n } from 'vue-i18n';
 import zhCN from './locales/zh-CN.json';
 import zhTW from './locales/zh-TW.json';
 import en from './locales/en.json';
+import { setLanguage } from './lib/api.js';
 
 export const LOCALES = ['zh-CN', 'zh-TW', 'en'];
 const KEY = 'lx_locale';
@@ -30,10 +31,13 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   messages: mergeModules({ 'zh-CN': zhCN, 'zh-TW': zhTW, en }, moduleFiles),
 });
+// The server answers in the same language (Accept-Language on every request).
+setLanguage(i18n.global.locale.value);
 
 export function setLocale(l) {
   if (!LOCALES.includes(l)) return;
   i18n.global.locale.value = l;
+  setLanguage(l);
   document.documentElement.lang = l;
   try { localStorage.setItem(KEY, l); } catch { /* private mode */ }
 }

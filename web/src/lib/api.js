@@ -2,11 +2,14 @@
 // Same-origin fetch with the session cookie; the CSRF token from the login or
 // password-change answer is kept in memory and in sessionStorage (it dies with
 // the tab, like the session it belongs to) and sent on every state change.
-// Failures become ApiError with the server's {code, message, field}.
+// Failures become ApiError with the server's {code, message, field}; the server writes the
+// message in the language of the Accept-Language header, the application's locale.
 
 const CSRF_KEY = 'lx_csrf';
+const LANGUAGES = ['zh-CN', 'zh-TW', 'en'];
 let csrf = null;
 let onUnauthenticated = null;
+let language = 'zh-CN';
 
 function storage() {
   try { return globalThis.sessionStorage ?? null; } catch { return null; }
@@ -22,6 +25,14 @@ export function getCsrf() {
   if (csrf === null) csrf = storage()?.getItem(CSRF_KEY) ?? '';
   return csrf;
 }
+
+// The locale the server's messages are asked for (i18n.js keeps it the application's own);
+// anything but zh-CN, zh-TW or en is Simplified Chinese, the default.
+export function setLanguage(l) { language = LANGUAGES.includes(l) ? l : 'zh-CN'; }
+export function getLanguage() { return language; }
+
+// The headers every request sends: JSON answers, in the application's language.
+export function baseHeaders() { return { Accept: 'application/json', 'Accept-Language': language }; }
 
 // Called with the ApiError when a request other than the login answers 401:
 // the session ended (idle, absolute limit, logout elsewhere, password change).
@@ -51,7 +62,7 @@ export function withQuery(path, query = {}) {
 }
 
 export async function api(method, path, body, { query, fetchImpl = globalThis.fetch } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = baseHeaders();
   if (method !== 'GET' && method !== 'HEAD') {
     const t = getCsrf();
     if (t) headers['X-CSRF-Token'] = t;

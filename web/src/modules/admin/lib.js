@@ -1,6 +1,6 @@
 // lib.js -- the admin screens' logic that is not layout: sending a ledger file, the dry-run
 // report as table rows, a pairing run's figures and changes, policy values and refusals.
-import { ApiError, get, getCsrf, withQuery } from '../../lib/api.js';
+import { ApiError, baseHeaders, get, getCsrf, withQuery } from '../../lib/api.js';
 
 export const LEDGERS = ['households', 'members'];
 export const IMPORT_MODES = ['dry_run', 'commit', 'good_rows'];
@@ -14,7 +14,7 @@ export const ISSUE_CODES = ['required', 'invalid', 'duplicate_in_file', 'duplica
 export async function uploadLedger(kind, mode, file, { fetchImpl = globalThis.fetch } = {}) {
   if (!LEDGERS.includes(kind)) throw new Error(`unknown ledger ${kind}`);
   if (!IMPORT_MODES.includes(mode)) throw new Error(`unknown mode ${mode}`);
-  const headers = { Accept: 'application/json', 'Content-Type': contentType(file) };
+  const headers = { ...baseHeaders(), 'Content-Type': contentType(file) };
   const token = getCsrf();
   if (token) headers['X-CSRF-Token'] = token;
   let res;
