@@ -4,18 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { startServer, Client } from '../api/lib.mjs';
+import { SHOTS, launch } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-// Debian's Chromium, headless, kept off the network this machine does not have.
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MM = 96 / 25.4; // CSS pixels per millimetre
 
 let srv; let county; let browser; let village; let work;
@@ -28,8 +22,7 @@ before(async () => {
   assert.equal(r.status, 200, r.text);
   village = (await county.get('/api/v1/nodes?level=3&limit=1')).body.items[0];
   assert.ok(village, 'the demo county has a village');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
   work = mkdtempSync(join(tmpdir(), 'lianxin-e2e-'));
 });
 

@@ -3,19 +3,13 @@
 // reads the answer, rates it; the village's public board shows it. (SPEC C5, C9.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../api/lib.mjs';
+import { SHOTS, launch, PHONE } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let srv; let county; let village; let browser; let work; let token; let villageMe;
 
@@ -42,8 +36,7 @@ before(async () => {
   const h = (await county.get(`/api/v1/households?under=${villageMe.node_id}&limit=1`)).body.items[0].id;
   const cards = await county.get(`/api/v1/cards?household_id=${h}`);
   token = /\/r\/([A-Za-z0-9_-]{32})/.exec(cards.text)[1];
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
   work = mkdtempSync(join(tmpdir(), 'lianxin-e2e-'));
 });
 

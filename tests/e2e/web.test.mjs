@@ -5,17 +5,12 @@
 // from the queue page to its closing. Screenshots of each screen go to build/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { startServer, Client, DEMO_PASSWORD, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
+import { SHOTS, launch, context as newContext, login } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let srv; let county; let browser;
@@ -29,8 +24,7 @@ before(async () => {
   assert.equal(plan.status, 201, plan.text);
   const applied = await county.post(`/api/v1/assignments/${plan.body.id}/apply`);
   assert.equal(applied.status, 200, applied.text);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -38,32 +32,9 @@ after(async () => {
   await srv?.stop();
 });
 
-// Each browser context comes from its own address, so that one test's failed logins do
-// not lock another's (the server locks an address after five failures).
-let nextAddr = 10;
-async function context(opts = {}) {
-  return browser.newContext({ ...opts, extraHTTPHeaders: { 'X-Real-IP': `10.9.0.${nextAddr++}` } });
-}
+// Each browser context comes from its own address (lib.mjs).
+const context = (opts = {}) => newContext(browser, opts, 9);
 
-// Log in through the page (with the demo password, or the new one if it was changed
-// already); make the forced first password change when asked.
-async function login(page, username, { password = DEMO_PASSWORD } = {}) {
-  await page.fill('#lx-username', username);
-  await page.fill('#lx-password', password);
-  await page.click('button[type=submit]');
-  const out = await Promise.race([
-    page.waitForURL((u) => !u.pathname.startsWith('/login')).then(() => 'in'),
-    page.locator('[data-test=login-error]').waitFor().then(() => 'wrong'),
-  ]);
-  if (out === 'wrong' && password === DEMO_PASSWORD) return login(page, username, { password: NEW_PASSWORD });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.fill('#lx-old', password);
-    await page.fill('#lx-new', NEW_PASSWORD);
-    await page.fill('#lx-again', NEW_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/password');
-  }
-}
 
 test('log in, the password rules explained, the forced change; a lockout explained', async () => {
   const ctx = await context({ viewport: { width: 1280, height: 800 } });

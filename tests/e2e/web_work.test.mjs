@@ -6,18 +6,11 @@
 // screen. Screenshots go to build/screenshots/web-work-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, Client, DEMO_PASSWORD, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, WEB_DIST } from '../api/lib.mjs';
+import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESK = { viewport: { width: 1366, height: 900 } };
 
 let srv; let county; let browser; let villageMe; let townshipMe; let token; let household;
 
@@ -35,8 +28,7 @@ before(async () => {
   household = (await county.get(`/api/v1/households?under=${villageMe.node_id}&limit=1`)).body.items[0];
   const cards = await county.get(`/api/v1/cards?household_id=${household.id}`);
   token = /\/r\/([A-Za-z0-9_-]{32})/.exec(cards.text)[1];
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -44,29 +36,9 @@ after(async () => {
   await srv?.stop();
 });
 
-let nextAddr = 10;
-async function context(opts = {}) {
-  return browser.newContext({ ...opts, extraHTTPHeaders: { 'X-Real-IP': `10.8.0.${nextAddr++}` } });
-}
+// Each browser context comes from its own address (lib.mjs).
+const context = (opts = {}) => newContext(browser, opts, 8);
 
-// Log in through the page; make the forced first password change when asked.
-async function login(page, username, { password = DEMO_PASSWORD } = {}) {
-  await page.fill('#lx-username', username);
-  await page.fill('#lx-password', password);
-  await page.click('button[type=submit]');
-  const out = await Promise.race([
-    page.waitForURL((u) => !u.pathname.startsWith('/login')).then(() => 'in'),
-    page.locator('[data-test=login-error]').waitFor().then(() => 'wrong'),
-  ]);
-  if (out === 'wrong' && password === DEMO_PASSWORD) return login(page, username, { password: NEW_PASSWORD });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.fill('#lx-old', password);
-    await page.fill('#lx-new', NEW_PASSWORD);
-    await page.fill('#lx-again', NEW_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/password');
-  }
-}
 
 // A page logged in as `username` at `path`.
 async function open(username, path, opts = DESK) {
