@@ -158,7 +158,8 @@ test('a photo added to a case shows on it; a fake image is refused with the serv
   await page.setInputFiles('[data-test=photo-file]', { name: '假照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('这不是照片，只是改了扩展名的文字') });
   const refusal = page.locator('[data-test=photo-error]');
   await refusal.waitFor();
-  assert.match(await refusal.innerText(), /照片未能添加：not a JPEG or PNG image/);
+  // In the page's language (the upload asks for it like every request): src/util/msgcat.def.
+  assert.equal((await refusal.innerText()).trim(), '照片未能添加：只能上传 JPEG 或 PNG 格式的照片');
   c = (await county.get(`/api/v1/cases/${caseA.id}`)).body;
   assert.equal(c.photos.length, 1, 'nothing added');
   assert.equal(await img.count(), 1);
@@ -239,7 +240,9 @@ test('a resolved case goes on the board redacted: the public page shows the reda
   await page.locator('[data-test=pub-text-leak]').waitFor();
   // Sent as it is, the server refuses it beside the text.
   await page.click('[data-test=pub-send]');
-  await page.getByRole('dialog').getByText('redact it first').waitFor();
+  const textError = page.getByRole('dialog').locator('.el-form-item', { has: text }).locator('.el-form-item__error');
+  await textError.waitFor();
+  assert.equal(await textError.innerText(), '内容中还有电话、身份证号或门牌号，请先删去');
   // The numbers blotted out by the button, then the name taken out by hand.
   await page.click('[data-test=pub-text-blot]');
   assert.ok(!(await text.inputValue()).includes(PHONE_NO));

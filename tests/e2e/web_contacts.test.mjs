@@ -137,7 +137,8 @@ test('a village secretary records a courtyard meeting: a date too far ahead is r
   await page.click('[data-test=save]');
   const dateError = page.locator('[data-test=when-item] .el-form-item__error');
   await dateError.waitFor();
-  assert.equal(await dateError.innerText(), '时间不能晚于明天此时');
+  // The server's own sentence (src/util/msgcat.def), in the page's language.
+  assert.equal(await dateError.innerText(), '联系时间不能比现在晚一天以上');
   assert.match(page.url(), /\/contacts\/new/);
   const courtyards = () => listAll(county, `/api/v1/contacts?kind=courtyard&node_id=${villageMe.node_id}`);
   assert.equal((await courtyards()).length, 0, 'nothing was saved');
@@ -197,13 +198,18 @@ test('changing a contact that happened weeks ago asks for the reason, and the au
   await page.waitForURL(new RegExp(`/contacts/${id}/edit$`));
   await page.fill('#lx-c-notes', '老人腿脚不便，需要轮椅；已联系民政办');
   await page.click('[data-test=save]');
+  // The dialog says why, in the server's words with the county's grace period.
+  const grace = (await county.get('/api/v1/policies')).body.items.find((p) => p.key === 'contact.edit_grace_days').value;
   const dialog = page.locator('.el-dialog', { hasText: '修改原因' });
-  await dialog.getByText('天以前').waitFor();
+  await dialog.locator('[data-test=reason-why]').waitFor();
+  assert.equal(await dialog.locator('[data-test=reason-why]').innerText(), `这次联系已超过 ${grace} 天，请说明修改的原因`);
   assert.equal((await county.get(`/api/v1/contacts/${id}`)).body.notes, '老人腿脚不便，需要轮椅', 'not changed without a reason');
   // Too short a reason: the server's words beside the reason.
   await page.fill('#lx-c-reason', '补');
   await page.click('[data-test=reason-send]');
-  await dialog.locator('.el-form-item__error', { hasText: '原因须为 2 至 500 个字' }).waitFor();
+  const reasonError = dialog.locator('.el-form-item', { has: page.locator('#lx-c-reason') }).locator('.el-form-item__error');
+  await reasonError.waitFor();
+  assert.equal(await reasonError.innerText(), '原因须为 2 到 500 字');
   await page.screenshot({ path: join(SHOTS, 'web-contacts-reason.png'), fullPage: true });
   await page.fill('#lx-c-reason', '补记民政办的答复');
   await page.click('[data-test=reason-send]');
@@ -292,7 +298,9 @@ test('the county adds a question to the visit form; the member\'s phone visit fo
   await page.fill('#lx-vf-opts-1', '安全');
   await page.click('[data-test=q-save]');
   // One option is not a choice: the server's words beside the options, nothing saved.
-  await page.locator('[data-question="1"] .el-form-item__error', { hasText: '单选题须有 2 至 50 个选项' }).waitFor();
+  const optsError = page.locator('[data-question="1"] .el-form-item', { has: page.locator('#lx-vf-opts-1') }).locator('.el-form-item__error');
+  await optsError.waitFor();
+  assert.equal(await optsError.innerText(), '选择题须有 2 到 50 个选项');
   assert.equal((await county.get('/api/v1/visit-form')).body.version, 0);
   await page.fill('#lx-vf-opts-1', '安全\n危房');
   await page.click('[data-test=q-save]');

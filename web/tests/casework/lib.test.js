@@ -6,7 +6,7 @@ import {
   queueQuery, QUEUES, weekday, isWeekend, monthDays, dayKind, isRestDay, cycleDay, setDay, sameDays, badgeText,
   noteLink, markedRead, mayPublish, allowed, getsNotified, resolveTime, sampleQuery,
 } from '../../src/modules/casework/lib.js';
-import { setCsrf, ApiError } from '../../src/lib/api.js';
+import { setCsrf, setLanguage, ApiError } from '../../src/lib/api.js';
 
 function fakeFetch(status, body) {
   const calls = [];
@@ -15,8 +15,9 @@ function fakeFetch(status, body) {
 }
 
 describe('uploadPhoto', () => {
-  it('posts the image itself, typed, with the CSRF token; the answer is the case', async () => {
+  it('posts the image itself, typed, with the CSRF token, in the application\'s language; the answer is the case', async () => {
     setCsrf('tok');
+    setLanguage('zh-TW');
     const f = fakeFetch(201, { id: 7, photos: [{ hash: 'ab' }] });
     const file = { name: 'a.png', type: 'image/png' };
     const c = await uploadPhoto(7, file, { fetchImpl: f.fn });
@@ -26,13 +27,15 @@ describe('uploadPhoto', () => {
     expect(f.calls[0].init.body).toBe(file);
     expect(f.calls[0].init.headers['Content-Type']).toBe('image/png');
     expect(f.calls[0].init.headers['X-CSRF-Token']).toBe('tok');
+    expect(f.calls[0].init.headers['Accept-Language']).toBe('zh-TW');
+    setLanguage('zh-CN');
   });
   it('a refused image is an ApiError with the server\'s sentence', async () => {
-    const f = fakeFetch(415, { error: { code: 'unsupported_media_type', message: 'not a JPEG or PNG image', field: 'body' } });
+    const f = fakeFetch(415, { error: { code: 'unsupported_media_type', message: '只能上传 JPEG 或 PNG 格式的照片', field: 'body' } });
     const err = await uploadPhoto(7, { name: 'x.jpg', type: '' }, { fetchImpl: f.fn }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(415);
-    expect(err.message).toBe('not a JPEG or PNG image');
+    expect(err.message).toBe('只能上传 JPEG 或 PNG 格式的照片');
     expect(f.calls[0].init.headers['Content-Type']).toBe('application/octet-stream');
   });
   it('a network failure is an ApiError too', async () => {

@@ -5,7 +5,7 @@ import {
   allowed, localInput, nowInput, addDays, periodRange, answerValue, answersBody, answerText, answerRows, newKey,
   editorRow, formBody, moveItem, formErrors, emptyForm, emptyRequest, contactBody, formOf, editBody, contactErrors,
   reasonNeeded, sentRequestIndex, collectPage, flagged, dueRows, visitRows, tallyRow, memberRows, ruleRows,
-  behindMembers, ruleKey, isMeeting, sentence, worded,
+  behindMembers, ruleKey, isMeeting,
 } from '../../src/modules/contacts/lib.js';
 
 const t = (k) => ({ 'contacts.yes': '是', 'contacts.no': '否' }[k] ?? k);
@@ -163,8 +163,9 @@ describe('recording a contact', () => {
     expect(contactErrors(new Error('boom'))).toEqual({ _: 'boom' });
   });
   it('knows when the server wants a reason', () => {
-    expect(reasonNeeded(err(400, 'reason', 'this contact happened more than 7 days ago: say why it is changed'))).toEqual({ days: 7 });
-    expect(reasonNeeded(err(400, 'reason', 'a reason is 2 to 500 characters'))).toEqual({ days: null });
+    expect(reasonNeeded(err(400, 'reason', '这次联系已超过 7 天，请说明修改的原因'))).toEqual({ message: '这次联系已超过 7 天，请说明修改的原因' });
+    expect(reasonNeeded(err(400, 'reason', '原因须为 2 到 500 字'))).toEqual({ message: '原因须为 2 到 500 字' });
+    expect(reasonNeeded(err(404, 'reason', 'x'))).toBeNull();
     expect(reasonNeeded(err(400, 'notes', 'x'))).toBeNull();
     expect(reasonNeeded(null)).toBeNull();
   });
@@ -219,18 +220,5 @@ describe('due lists and compliance', () => {
       { member_id: 2, made: 0, due: 1, open: 1, missed: 1, expected_by_now: 1 }, { member_id: 3, made: 0, due: 0, open: 4, missed: 0, expected_by_now: 1 }] };
     expect(behindMembers(behind, { 2: '乙' }).map((m) => [m.id, m.name, m.shortfall])).toEqual([[2, '乙', 1], [1, '#1', 2], [3, '#3', 1]]);
     expect(ruleKey('elderly.call')).toBe('rule.elderly_call');
-  });
-});
-
-describe('the server\'s sentences in the user\'s language', () => {
-  it('words the refusals it knows and leaves the others as the server wrote them', () => {
-    expect(sentence('a contact cannot be more than a day ahead')).toEqual({ key: 'ahead', values: { x: '' } });
-    expect(sentence('the key q1 is used twice')).toEqual({ key: 'keyTwice', values: { x: 'q1' } });
-    expect(sentence('water must be answered').key).toBe('mustAnswer');
-    expect(sentence('no such place in your scope').key).toBe('scope');
-    expect(sentence('something new')).toBeNull();
-    const tt = (k, v) => `${k}(${v.x})`;
-    expect(worded(tt, { happened_at: 'a contact cannot be more than a day ahead', _: 'something new' }))
-      .toEqual({ happened_at: 'contacts.server.ahead()', _: 'something new' });
   });
 });

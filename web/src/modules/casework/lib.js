@@ -1,7 +1,7 @@
 // lib.js -- the casework screens' logic that is not layout (docs/api.md, cases): who may do
 // what, photos sent as the request body, the text checks of the public board, reply templates,
 // the queue's filters, the holiday calendar's days, notifications.
-import { ApiError, get, getCsrf } from '../../lib/api.js';
+import { ApiError, baseHeaders, get, getCsrf } from '../../lib/api.js';
 
 // Roles by permission (src/core/rbac.c): case.publish puts cases on the board and takes them
 // down; policy.work edits reply templates and the holiday calendar; staff who handle cases
@@ -31,10 +31,11 @@ export const photoUrl = (caseId, hash) => `/api/v1/cases/${caseId}/photos/${hash
 
 // POST the image itself as the body of /cases/{id}/photos (the server checks its type by its
 // content, refuses above case.photo_max_bytes, strips location data). The answer is the case
-// with its photos; a refusal is an ApiError with the server's sentence. A 401 is passed on to
+// with its photos; a refusal is an ApiError with the server's sentence, asked for in the
+// application's language like every other request (api.js baseHeaders). A 401 is passed on to
 // the application's handler through a request that gives 401 again.
 export async function uploadPhoto(caseId, file, { fetchImpl = globalThis.fetch } = {}) {
-  const headers = { Accept: 'application/json', 'Content-Type': file?.type || 'application/octet-stream' };
+  const headers = { ...baseHeaders(), 'Content-Type': file?.type || 'application/octet-stream' };
   const token = getCsrf();
   if (token) headers['X-CSRF-Token'] = token;
   let res;

@@ -266,11 +266,11 @@ export function contactErrors(err) {
 }
 
 // Whether the server asks for a reason to change a contact (it happened more than
-// contact.edit_grace_days ago): {days} (null when the message does not say) or null.
+// contact.edit_grace_days ago, or the reason given was refused): {message}, the server's
+// sentence in the user's language, or null.
 export function reasonNeeded(err) {
   if (err?.status !== 400 || err?.field !== 'reason') return null;
-  const m = /more than (\d+) days/.exec(err.message ?? '');
-  return { days: m ? Number(m[1]) : null };
+  return { message: err.message ?? '' };
 }
 
 // The index in the form's request list of the n-th request sent (requests with a case are
@@ -368,50 +368,3 @@ export function behindMembers(behind, names = {}) {
 
 // The rule's message key: "elderly.call" → "rule.elderly_call" (the application's strings).
 export const ruleKey = (code) => `rule.${String(code).replace('.', '_')}`;
-
-// ---- the server's sentences in the user's language ----
-
-// The refusals of the contact and visit-form routes that a user meets most, by the server's
-// English wording (src/api/contacts.c, src/store/contacts.c, src/core/visitform.c), as message
-// keys under contacts.server; any other sentence is shown as the server wrote it.
-const SENTENCES = [
-  [/cannot be more than a day ahead/, 'ahead'],
-  [/^happened_at is a date or time|^say when it happened/, 'when'],
-  [/^a reason is 2 to 500 characters/, 'reasonLength'],
-  [/^a choice has 2 to 50 options/, 'choiceOptions'],
-  [/^an option is 1 to 100 characters/, 'optionLength'],
-  [/^the option (.+) is given twice/, 'optionTwice'],
-  [/^a label is 1 to 200 characters/, 'label'],
-  [/^a key is 1-32 lower-case/, 'key'],
-  [/^the key (\S+) is used twice/, 'keyTwice'],
-  [/ must be answered$/, 'mustAnswer'],
-  [/ takes a number$/, 'number'],
-  [/ takes one of its options$/, 'option'],
-  [/^name the household\(s\)/, 'households'],
-  [/^a meeting names its place/, 'place'],
-  [/^say which member made this contact/, 'member'],
-  [/^name who the talk was with/, 'talkWith'],
-  [/^a request's text is 1 to 1000 characters/, 'requestText'],
-  [/^category is one of the request categories/, 'category'],
-  [/^attendance is a count/, 'attendance'],
-  [/^no such \w+ in your scope|^no such household in your scope/, 'scope'],
-];
-
-export const SENTENCE_KEYS = SENTENCES.map(([, key]) => key);
-
-// {key, values} of a server sentence this module words itself, or null.
-export function sentence(message) {
-  for (const [re, key] of SENTENCES) {
-    const m = re.exec(message ?? '');
-    if (m) return { key, values: { x: m[1] ?? '' } };
-  }
-  return null;
-}
-
-// The {field: message} of contactErrors/formErrors with each sentence in the user's language.
-export function worded(t, errs) {
-  return Object.fromEntries(Object.entries(errs).map(([f, msg]) => {
-    const s = sentence(msg);
-    return [f, s ? t(`contacts.server.${s.key}`, s.values) : msg];
-  }));
-}
