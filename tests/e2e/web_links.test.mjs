@@ -149,14 +149,14 @@ test('a township admin pairs by hand: the pair is listed and in force; over the 
   await page.locator('[data-test=p-held]').getByText('当前已有党员联户结对 1 户').waitFor();
   await page.fill('#lx-p-reason', '再联系一户');
   await page.click('[data-test=p-send]');
-  await fieldError(page, dlg, '党员或干部').getByText('该党员已联系 1 户，已达上限（1 户），不能再结对。').waitFor();
+  await fieldError(page, dlg, '党员或干部').getByText('这名党员已联系 1 户（上限 1 户）').waitFor();
   await page.screenshot({ path: join(SHOTS, 'web-links-quota.png') });
   assert.deepEqual((await county.get(`/api/v1/pairings?household_id=${hh[1].id}&active=all`)).body.items, []);
   // The first household with another member: it has its liaison member already.
   await pick(page, '[data-test=p-household]', hh[0].head_name);
   await pick(page, '[data-test=p-member]', m2.name);
   await page.click('[data-test=p-send]');
-  await fieldError(page, dlg, '户').getByText('该户已有此类结对，请先解除原结对。').waitFor();
+  await fieldError(page, dlg, '户').getByText('这一户已有联户党员，请先解除那个结对').waitFor();
   assert.equal(await fieldError(page, dlg, '党员或干部').count(), 0, 'the member\'s refusal is gone');
   assert.deepEqual((await county.get(`/api/v1/pairings?member_id=${m2.id}&active=all`)).body.items, []);
   await page.locator(dlg).getByRole('button', { name: '取消' }).click();
@@ -208,7 +208,7 @@ test('an assistance pairing\'s task is added, holds the pairing, and is closed a
   await page.click('[data-test=end]');
   await page.fill('#lx-end-reason', '帮扶结束');
   await page.click('[data-test=end-confirm]');
-  await page.locator('[data-test=end-error]').getByText('还有 1 项帮扶任务未完成，完成后才能解除。').waitFor();
+  await page.locator('[data-test=end-error]').getByText('还有 1 项帮扶任务没有完成，请先完成').waitFor();
   await page.locator('[data-test=end-dialog]').getByRole('button', { name: '取消' }).click();
   await page.screenshot({ path: join(SHOTS, 'web-links-tasks.png'), fullPage: true });
   // closing asks first
@@ -242,7 +242,7 @@ test('a unit is linked with a village, refused when linked already, and the link
   await pick(page, '[data-test=uv-unit]', unit.name);
   await page.fill('#lx-uv-reason', '再联一次');
   await page.click('[data-test=uv-send]');
-  await fieldError(page, '[data-test=uv-form]', '村（社区）').getByText('该单位已联系此村。').waitFor();
+  await fieldError(page, '[data-test=uv-form]', '村（社区）').getByText('这个单位已经与这个村结对了').waitFor();
   await row.getByRole('button', { name: '解除' }).click();
   await page.locator('[data-test=end-dialog]').getByText(`确定解除 ${unit.name} 与 ${village.name} 的联村关系吗？`).waitFor();
   await page.fill('#lx-end-reason', '调整帮扶力量');
@@ -301,7 +301,7 @@ test('a village secretary of another township sees none of these pairings, not e
   // what the page asked for, asked directly
   const r = await page.request.get(`${srv.base}/api/v1/pairings/${pair.id}/tasks`);
   assert.equal(r.status(), 404);
-  // no header entry to unit links for the secretary's changes: the list is read-only
+  // no form for unit links for the secretary's changes: the list is read-only
   await page.goto(`${srv.base}/links/places`);
   await page.locator('[data-test=unit-villages]').waitFor();
   assert.equal(await page.locator('[data-test=uv-form]').count(), 0, 'pairing.run is not the secretary\'s');

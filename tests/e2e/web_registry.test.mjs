@@ -148,7 +148,7 @@ test('a resident with a bad ID number is refused beside the field and not create
   await page.fill('#lx-f-idno', bad);
   await page.fill('#lx-f-phone', '13700001234');
   await page.click('[data-test=save]');
-  await errorOf(page, 'idno').getByText('身份证号校验位不正确').waitFor();
+  await errorOf(page, 'idno').getByText('身份证号有误：校验位不正确').waitFor();
   assert.equal(await errorOf(page, 'name').count(), 0, 'only the ID number is refused');
   await shot(page, 'form-error');
   const none = (await village.get(`/api/v1/residents?household_id=${household.id}&active=all`)).body.items;
@@ -243,7 +243,7 @@ test('the county admin changes a member\'s phone; a bad one is refused beside th
   await form.locator('[data-test=field-skills]').waitFor();
   await page.fill('#lx-f-phone', '1391234');
   await page.click('[data-test=save]');
-  await errorOf(page, 'phone').getByText('不是有效的手机号或固定电话').waitFor();
+  await errorOf(page, 'phone').getByText('联系电话不是有效的手机或固定电话号码').waitFor();
   await page.fill('#lx-f-phone', '13912345678');
   await page.click('[data-test=save]');
   await form.waitFor({ state: 'hidden' });
@@ -298,7 +298,7 @@ test('the county admin adds a place under a township, renames it and deactivates
   await page.click('[data-test=place-deactivate]');
   await box.locator('input').fill('撤并');
   await box.getByRole('button', { name: '确定' }).click();
-  await page.locator('.el-message--error').getByText(/该地方下还有 \d+ 条在用记录/).waitFor();
+  await page.locator('.el-message--error').getByText(/这个地方下还有 \d+ 条在用的记录，请先移走或停用/).waitFor();
   assert.equal((await county.get(`/api/v1/nodes/${town.id}`)).body.active, true);
   await ctx.close();
 });
@@ -329,7 +329,7 @@ test('a township admin sees nothing of another township, by list or by URL; the 
   await shot(page, 'not-found');
   await ctx.close();
 
-  // The audit administrator: no registry in the header, and the screen sends them home.
+  // The audit administrator: no registry in the navigation, and the screen sends them home.
   const a = await open('auditadmin', '/admin/audit');
   assert.equal(await a.page.getByRole('link', { name: '党员与组织' }).count(), 0);
   assert.equal(await a.page.getByRole('link', { name: '户籍台账' }).count(), 0);

@@ -1,5 +1,5 @@
 // lib.test.js -- the links screens' plain logic: who is offered what, the list's parameters,
-// one pairing found by id through the list, the server's refusals put into words.
+// one pairing found by id through the list, the server's refusals placed by field.
 import { describe, it, expect } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { can, kindsFor, pairingQuery, findPairing, refusal, formErrors, memberLa
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../src/modules/links/locales');
 const zh = JSON.parse(readFileSync(join(dir, 'zh-CN.json'), 'utf8'));
 const en = JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8'));
-const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { links: zh, common: { notFound: '未找到', error: '出错了' } }, en: { links: en } } });
+const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { links: zh, common: { notFound: '未找到', error: '出错了', networkError: '网络错误' } }, en: { links: en } } });
 const t = i18n.global.t;
 const refused = (status, field, message) => new ApiError(status, { error: { code: 'x', field, message } });
 
@@ -58,39 +58,29 @@ describe('the pairings list', () => {
   });
 });
 
-describe('the server\'s refusals in words, beside the field it names', () => {
-  // The sentences of src/store/pairing.c and links.c as the server writes them.
+describe('the server\'s refusals beside the field it names, in its own words', () => {
+  // The server writes its sentences in the application's language (src/util/msgcat.def).
   const cases = [
-    [409, 'member_id', 'the member already has 15 households (quota 15)', 'member_id', '该党员已联系 15 户，已达上限（15 户），不能再结对。'],
-    [409, 'household_id', 'the household already has a liaison member; end that pairing first', 'household_id', '该户已有此类结对，请先解除原结对。'],
-    [409, 'household_id', 'the household already has a assistance member; end that pairing first', 'household_id', '该户已有此类结对，请先解除原结对。'],
-    [400, 'member_id', 'a liaison member must live in the household\'s village', 'member_id', '党员联户须由本村（社区）的党员联系：该党员不住在此户所在的村。'],
-    [400, 'member_id', 'the member\'s unit is not paired with the household\'s village', 'member_id', '该干部所在单位没有联系此户所在的村，请先在“联村与联系点”中联村。'],
-    [404, 'household_id', 'no such household in your scope', 'household_id', '该户不存在，或不在您的管辖范围内。'],
-    [409, 'id', '2 assistance tasks are still open; finish them first', 'id', '还有 2 项帮扶任务未完成，完成后才能解除。'],
-    [409, 'node_id', 'this unit is paired with this village already', 'node_id', '该单位已联系此村。'],
-    [400, 'node_id', 'a unit is paired with a village or community', 'node_id', '单位只能联系村（社区）。'],
-    [400, 'kind', 'a township leader adopts a weak branch only', 'kind', '乡镇领导只联系软弱涣散党组织。'],
-    [409, 'kind', 'this leader has a weak_branch contact point already; end it first', 'kind', '该领导已有此类联系点，请先解除原联系点。'],
-    [400, 'org_id', 'a contact point is a branch or general branch', 'org_id', '联系点须是党支部或党总支。'],
-    [400, 'reason', 'say why', 'reason', '请说明理由（至少 2 个字）。'],
-    [400, 'title', 'give a title', 'title', '请填写任务内容。'],
-    [400, 'body', 'give layer, household_id, member_id and reason, and nothing else', '_', 'give layer, household_id, member_id and reason, and nothing else'],
+    [409, 'member_id', '这名党员已联系 15 户（上限 15 户）', 'member_id'],
+    [409, 'household_id', '这一户已有联户党员，请先解除那个结对', 'household_id'],
+    [404, 'household_id', '没有找到这一户，或不在您的管辖范围内', 'household_id'],
+    [409, 'id', '还有 2 项帮扶任务没有完成，请先完成', 'id'],
+    [409, 'node_id', '这个单位已经与这个村结对了', 'node_id'],
+    [400, 'body', '请只填写结对类型、户、党员和原因（layer、household_id、member_id、reason）', '_'],
   ];
-  for (const [status, field, message, where, text] of cases) {
-    it(`${status} ${message.slice(0, 50)}`, () => {
-      expect(refusal(t, refused(status, field, message))).toEqual({ field: where, text });
+  for (const [status, field, message, where] of cases) {
+    it(`${status} ${field}: ${message.slice(0, 30)}`, () => {
+      expect(refusal(t, refused(status, field, message))).toEqual({ field: where, text: message });
     });
   }
-  it('keeps a known sentence in English for English readers, and an unknown 404 as not found', () => {
-    i18n.global.locale.value = 'en';
-    expect(refusal(t, refused(409, 'member_id', 'the member already has 2 households (quota 2)')).text).toBe('This member already has 2 households, the quota (2); no more can be paired.');
-    i18n.global.locale.value = 'zh-CN';
-    expect(refusal(t, refused(404, 'id', 'no such thing')).text).toBe('未找到');
+  it('says it in the application\'s words when the server said nothing', () => {
+    expect(refusal(t, new ApiError(404, { error: { code: 'not_found' } })).text).toBe('未找到');
+    expect(refusal(t, new ApiError(500, { error: { code: 'internal' } }))).toEqual({ field: '_', text: 'HTTP 500' });
+    expect(refusal(t, new ApiError(0, { error: { code: 'network', message: 'TypeError: failed to fetch' } })).text).toBe('网络错误');
   });
   it('puts a refusal of a field the form lacks above the form', () => {
-    expect(formErrors(t, refused(409, 'id', '1 assistance tasks are still open; finish them first'), ['reason'])).toEqual({ _: '还有 1 项帮扶任务未完成，完成后才能解除。' });
-    expect(formErrors(t, refused(400, 'reason', 'say why'), ['reason'])).toEqual({ reason: '请说明理由（至少 2 个字）。' });
+    expect(formErrors(t, refused(409, 'id', '还有 1 项帮扶任务没有完成，请先完成'), ['reason'])).toEqual({ _: '还有 1 项帮扶任务没有完成，请先完成' });
+    expect(formErrors(t, refused(400, 'reason', '请说明原因'), ['reason'])).toEqual({ reason: '请说明原因' });
   });
 });
 

@@ -1,21 +1,19 @@
 // kinds.test.js -- the registries as the browser sees them: who may do what (mirroring
-// src/core/rbac.c), the list's query, the form <-> body conversions, the server's refusals in
-// words, and the module's strings in all three languages.
+// src/core/rbac.c), the list's query, the form <-> body conversions, the server's refusals
+// beside their fields, and the module's strings in all three languages.
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createI18n } from 'vue-i18n';
 import {
   KINDS, can, tabsFor, listPath, recordPath, titleOf, emptyFilters, listQuery, exportQuery, formFromRecord,
-  recordBody, bodyValue, childKind, fieldMessage, formErrors, display, withFull, localTime, field,
+  recordBody, bodyValue, childKind, formErrors, display, withFull, localTime, field,
 } from '../../src/modules/registry/kinds.js';
 import { routes, nav, ORG_READERS } from '../../src/modules/registry/routes.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../src/modules/registry');
 const locales = Object.fromEntries(['zh-CN', 'zh-TW', 'en'].map((l) => [l, JSON.parse(readFileSync(join(dir, 'locales', `${l}.json`), 'utf8'))]));
 const lookup = (obj, key) => key.split('.').reduce((o, k) => o?.[k], obj);
-const zh = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { registry: locales['zh-CN'] } } }).global.t;
 
 describe('who may do what', () => {
   it('lets the county, township and village change the tree and the registries, the group leader only the registries', () => {
@@ -118,20 +116,21 @@ describe('forms', () => {
   });
 });
 
-describe('refusals in words', () => {
+describe('refusals beside the field, in the server\'s words', () => {
+  // The server writes its sentences in the application's language (src/util/msgcat.def).
   const err = (status, field, message) => ({ status, field, message });
   it('puts the server\'s refusal beside the field it names', () => {
-    expect(formErrors(zh, 'residents', err(400, 'idno', 'idno is not a valid ID number (check_digit)')))
-      .toEqual({ idno: '身份证号校验位不正确，请核对后重新输入' });
-    expect(formErrors(zh, 'members', err(400, 'phone', 'phone is not a mainland mobile or landline number')).phone).toBe('不是有效的手机号或固定电话');
-    expect(formErrors(zh, 'households', err(400, 'head_name', 'head_name is required')).head_name).toBe('此项必填');
-    expect(formErrors(zh, 'nodes', err(409, 'name', 'a place with this name is already there')).name).toBe('同一上级下已有同名的地方');
+    expect(formErrors('residents', err(400, 'idno', '身份证号有误：校验位不正确'))).toEqual({ idno: '身份证号有误：校验位不正确' });
+    expect(formErrors('members', err(400, 'phone', '联系电话不是有效的手机或固定电话号码'))).toEqual({ phone: '联系电话不是有效的手机或固定电话号码' });
+    expect(formErrors('nodes', err(409, 'name', '这里已有同名的地方'))).toEqual({ name: '这里已有同名的地方' });
   });
-  it('puts the others on the form\'s own line, in the server\'s words when unknown', () => {
-    expect(formErrors(zh, 'households', err(400, 'body', 'nothing to change'))).toEqual({ _: 'nothing to change' });
-    expect(formErrors(zh, 'households', err(500, null, ''), '出错了')).toEqual({ _: '出错了' });
-    expect(fieldMessage(zh, err(409, 'id', '134 active records are under this place; move or deactivate them first')))
-      .toBe('该地方下还有 134 条在用记录，请先迁出或停用');
+  it('puts the others on the form\'s own line: a refusal in the server\'s words, any other failure in the application\'s', () => {
+    expect(formErrors('households', err(400, 'body', '没有要修改的内容'))).toEqual({ _: '没有要修改的内容' });
+    expect(formErrors('households', err(409, 'id', '这个地方下还有 134 条在用的记录，请先移走或停用'), '出错了'))
+      .toEqual({ _: '这个地方下还有 134 条在用的记录，请先移走或停用' });
+    expect(formErrors('residents', err(400, 'birth_date', '出生日期与身份证号不符'))).toEqual({ birth_date: '出生日期与身份证号不符' });
+    expect(formErrors('households', err(500, null, ''), '出错了')).toEqual({ _: '出错了' });
+    expect(formErrors('households', err(404, 'id', '没有找到这一户，或不在您的管辖范围内'), '未找到')).toEqual({ _: '未找到' });
   });
 });
 
@@ -143,7 +142,6 @@ describe('the registry module\'s strings', () => {
     for (const part of ['one', 'many', 'title', 'q']) used.push(`kinds.${k}.${part}`);
     for (const f of KINDS[k].fields) used.push(`fields.${k}.${f.name}`);
   }
-  for (const w of ['format', 'region', 'birth_date', 'check_digit']) used.push(`why.idno_${w}`);
   it('finds the keys the views use', () => { expect(used.length).toBeGreaterThan(80); });
   for (const [lang, strings] of Object.entries(locales)) {
     it(`has every key in ${lang}`, () => {

@@ -1,5 +1,5 @@
 // lib.js -- the links screens' logic that is not layout: who may do what, the list filters
-// as query parameters, one pairing found by id, and the server's refusals put into words.
+// as query parameters, one pairing found by id, and the server's refusals placed by field.
 import { get } from '../../lib/api.js';
 import { errorText } from '../../lib/messages.js';
 
@@ -36,47 +36,14 @@ export async function findPairing(id, { getImpl = get } = {}) {
   return p && p.id === n ? p : null;
 }
 
-// The server's refusals that the screens explain in the user's language: [code, pattern]
-// over the English sentence of src/store/pairing.c and links.c; the numbers it gives are
-// passed on. Anything else keeps the server's own words (errorText).
-const REFUSALS = [
-  ['quotaFull', /already has (\d+) households \(quota (\d+)\)/, (m) => ({ n: m[1], quota: m[2] })],
-  ['householdTaken', /household already has an? (liaison|assistance) member/],
-  ['pairedMeanwhile', /household was paired meanwhile/],
-  ['sameVillage', /liaison member must live in the household's village/],
-  ['notCadre', /assistance is given by a unit's cadres/],
-  ['unitNotLinked', /unit is not paired with the household's village/],
-  ['noMember', /no such active member/],
-  ['noHousehold', /no such household in your scope/],
-  ['openTasks', /(\d+) assistance tasks are still open/, (m) => ({ n: m[1] })],
-  ['ended', /has ended already/],
-  ['endedNoTasks', /has ended; it takes no new tasks/],
-  ['taskClosed', /task is closed already|task was closed meanwhile/],
-  ['liaisonNoTasks', /liaison pairing has no assistance tasks/],
-  ['unitTaken', /unit is paired with this village already|unit was paired with this village meanwhile/],
-  ['notVillage', /a unit is paired with a village or community/],
-  ['noUnit', /no such active unit/],
-  ['noPlace', /no such place in your scope/],
-  ['placeInactive', /village has been deactivated/],
-  ['notLeader', /adopted by a county or township leader/],
-  ['weakOnly', /township leader adopts a weak branch only/],
-  ['notBranch', /contact point is a branch or general branch/],
-  ['noOrg', /no such organisation in your scope/],
-  ['orgInactive', /organisation has been deactivated/],
-  ['kindTaken', /leader (has|took) an? \w+ contact point/],
-  ['sayWhy', /^say why$|^give the reason/],
-  ['giveTitle', /^give a title$/],
-];
-
-// The refusal of err in words: {field, text} with the field the server named (or '_').
+// A refusal of err: {field, text} with the field the server named (or '_') and the server's
+// own sentence, which it writes in the application's language (api.js sends Accept-Language;
+// src/util/msgcat.def). A failure without one (the network, a bare 403) in the application's
+// words (errorText).
 export function refusal(t, err) {
-  const msg = err?.message ?? '';
   const field = err?.field && err.field !== 'body' ? err.field : '_';
-  for (const [code, re, args] of REFUSALS) {
-    const m = re.exec(msg);
-    if (m) return { field, text: t(`links.why.${code}`, args ? args(m) : {}) };
-  }
-  return { field, text: errorText(t, err) };
+  const said = err?.code !== 'network' ? err?.body?.error?.message : '';
+  return { field, text: said || errorText(t, err) };
 }
 
 // {field: text} for el-form-item `error`, the fields a form has; anything else under '_'.

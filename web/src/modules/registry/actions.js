@@ -4,7 +4,7 @@
 import { useI18n } from 'vue-i18n';
 import { post } from '../../lib/api.js';
 import { errorText } from '../../lib/messages.js';
-import { fieldMessage, titleOf } from './kinds.js';
+import { titleOf } from './kinds.js';
 
 export function useRecordActions() {
   const { t } = useI18n();
@@ -23,7 +23,7 @@ export function useRecordActions() {
   }
 
   function refused(err) {
-    ElMessage.error({ message: err?.status === 400 || err?.status === 409 || err?.status === 403 ? fieldMessage(t, err) || errorText(t, err) : errorText(t, err), duration: 6000 });
+    ElMessage.error({ message: errorText(t, err), duration: 6000 });
   }
 
   // Deactivate (with the reason, which is the confirmation) or activate (after a yes): true if done.

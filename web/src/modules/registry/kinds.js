@@ -223,39 +223,16 @@ export function childKind(parentKind) { return CHILD[parentKind] ?? 'group'; }
 // Places that have no places under them.
 export const LEAF_PLACES = new Set(['group', 'grid']);
 
-// A server's refusal of one field in the user's words where the server's sentence is one we
-// know (docs/api.md; src/store/record.c), its own words otherwise.
-export function fieldMessage(t, err) {
-  const m = err?.message ?? '';
-  const k = (key, args) => t(`registry.why.${key}`, args ?? {});
-  let x;
-  if (/ is required$/.test(m)) return k('required');
-  if ((x = / is not a valid ID number \((\w+)\)/.exec(m))) return k(`idno_${x[1]}`);
-  if (/ is not a mainland mobile or landline number/.test(m)) return k('phone');
-  if ((x = / is longer than (\d+) characters/.exec(m))) return k('tooLong', { max: x[1] });
-  if (/ must be a date like/.test(m)) return k('date');
-  if (/ is in the future/.test(m)) return k('future');
-  if (/ has the wrong type| must be a whole number/.test(m)) return k('number');
-  if (/ no such \w+ in your scope/.test(m)) return k('outOfScope');
-  if (/ refers to a deactivated record/.test(m)) return k('deactivatedRef');
-  if (/ID number is already registered/.test(m)) return k('duplicateIdno');
-  if (/a place with this name is already there/.test(m)) return k('duplicateName');
-  if (/birth_date does not match the ID number/.test(m)) return k('birthMismatch');
-  if (/gender does not match the ID number/.test(m)) return k('genderMismatch');
-  if (/node_id must stay inside your scope/.test(m)) return k('outOfScope');
-  if (/active records are under this place/.test(m)) return k('notEmpty', { n: /^(\d+)/.exec(m)?.[1] ?? '' });
-  if (/cannot deactivate the root of your own scope/.test(m)) return k('ownRoot');
-  return m;
-}
-
-// The errors of a failed save as {field: sentence} for the form's items: beside the field the
-// server named when the form has it, on the form's own line ('_') otherwise (`fallback`: the
+// The errors of a failed save as {field: sentence} for the form's items: the server's own
+// sentence (it writes it in the application's language, src/util/msgcat.def) beside the field
+// it named when the form has it, on the form's own line ('_') otherwise (`fallback`: the
 // application's sentence for statuses other than a refused value).
-export function formErrors(t, kind, err, fallback) {
+export function formErrors(kind, err, fallback) {
   const f = err?.field;
-  if (f && KINDS[kind]?.fields.some((x) => x.name === f && !x.readonly)) return { [f]: fieldMessage(t, err) };
+  const said = err?.message ?? '';
+  if (f && KINDS[kind]?.fields.some((x) => x.name === f && !x.readonly)) return { [f]: said };
   const refused = err?.status === 400 || err?.status === 409;
-  return { _: refused ? fieldMessage(t, err) : (fallback ?? err?.message ?? String(err)) };
+  return { _: refused ? said : (fallback ?? err?.message ?? String(err)) };
 }
 
 // A value as text: an enum or a set by its labels (`label(vocab, code)`, the vocab store's),
