@@ -10,7 +10,6 @@ import zlib from 'node:zlib';
 import { startServer, Client } from '../api/lib.mjs';
 import { SHOTS, launch, PHONE } from './lib.mjs';
 
-
 let srv; let county; let village; let browser; let work; let token; let villageMe;
 
 // A small PNG (4x4, red) with a text chunk that names a place: the server must drop it.

@@ -35,7 +35,6 @@ after(async () => {
 // Each browser context comes from its own address (lib.mjs).
 const context = (opts = {}) => newContext(browser, opts, 9);
 
-
 test('log in, the password rules explained, the forced change; a lockout explained', async () => {
   const ctx = await context({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { startServer, Client, WEB_DIST, idno } from '../api/lib.mjs';
 import { SHOTS, launch, context as newContext, login, DESK } from './lib.mjs';
 
-
 let srv; let county; let browser; let town; let village; let group;
 
 before(async () => {
@@ -31,7 +30,6 @@ after(async () => {
 
 // Each browser context comes from its own address (lib.mjs).
 const context = (opts = DESK) => newContext(browser, opts, 8);
-
 
 // A page of `path` with `username` logged in.
 async function open(username, path) {

@@ -8,19 +8,12 @@
 // another township's admin finding nothing by URL. Screenshots: build/screenshots/web-casework-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startServer, Client, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
+import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESK = { viewport: { width: 1366, height: 900 } };
 const PHONE_NO = '13912345678';
 const ORIGINAL = `村东头自来水管爆裂，张三家${PHONE_NO}，三天没水了`;
 const REDACTED = '村东头自来水管爆裂，一户反映三天没水';
@@ -62,8 +55,7 @@ before(async () => {
   const c = await village.post('/api/v1/cases', { channel: 'phone', category: 'water', text: ORIGINAL, household_id: households[0].id, phone: PHONE_NO });
   assert.equal(c.status, 201, c.text);
   caseA = c.body;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -71,31 +63,15 @@ after(async () => {
   await srv?.stop();
 });
 
-// Log in through the page; make the forced first password change when asked.
-async function login(page, username, password = NEW_PASSWORD) {
-  await page.fill('#lx-username', username);
-  await page.fill('#lx-password', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  if (new URL(page.url()).pathname === '/password') {
-    await page.fill('#lx-old', password);
-    await page.fill('#lx-new', NEW_PASSWORD);
-    await page.fill('#lx-again', NEW_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/password');
-  }
-}
-
 // One logged-in page per user, kept across the tests (each from its own address).
-let nextAddr = 20;
 async function pageOf(username, opts = DESK, password = NEW_PASSWORD) {
   if (pages[username]) return pages[username];
-  const ctx = await browser.newContext({ ...opts, extraHTTPHeaders: { 'X-Real-IP': `10.9.0.${nextAddr++}` } });
+  const ctx = await newContext(browser, opts, 9);
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(srv.base + '/login');
-  await login(page, username, password);
+  await login(page, username, { password });
   pages[username] = { ctx, page, errors };
   return pages[username];
 }

@@ -10,18 +10,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, Client, listAll, DEMO_PASSWORD, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, listAll, WEB_DIST } from '../api/lib.mjs';
+import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESK = { viewport: { width: 1366, height: 900 } };
 const DAY = 86400 * 1000;
 const LONELY_ELDERLY = 1 << 3;
 
@@ -58,8 +51,7 @@ before(async () => {
   sql(`UPDATE households SET tags = tags | ${LONELY_ELDERLY} WHERE id IN (${H1.id}, ${H2.id})`);
   sql(`UPDATE pairings SET started_at = CAST(strftime('%s','now') AS INTEGER) - 40*86400 WHERE household_id = ${H1.id} AND member_id = ${memberMe.member_id}`);
   sql(`UPDATE pairings SET started_at = CAST(strftime('%s','now') AS INTEGER) - 20*86400 WHERE household_id = ${H2.id} AND member_id = ${memberMe.member_id}`);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -67,23 +59,8 @@ after(async () => {
   await srv?.stop();
 });
 
-let nextAddr = 10;
-async function context(opts = {}) {
-  return browser.newContext({ ...opts, extraHTTPHeaders: { 'X-Real-IP': `10.9.0.${nextAddr++}` } });
-}
-
-// Log in through the page (the API clients above made the first password change).
-async function login(page, username, { password = DEMO_PASSWORD } = {}) {
-  await page.fill('#lx-username', username);
-  await page.fill('#lx-password', password);
-  await page.click('button[type=submit]');
-  const out = await Promise.race([
-    page.waitForURL((u) => !u.pathname.startsWith('/login')).then(() => 'in'),
-    page.locator('[data-test=login-error]').waitFor().then(() => 'wrong'),
-  ]);
-  if (out === 'wrong' && password === DEMO_PASSWORD) return login(page, username, { password: NEW_PASSWORD });
-  return undefined;
-}
+// Each browser context comes from its own address (lib.mjs).
+const context = (opts = {}) => newContext(browser, opts, 9);
 
 // A page logged in as `username` at `path`.
 async function open(username, path, opts = DESK) {

@@ -10,17 +10,10 @@
 // entry. Screenshots go to build/screenshots/web-links-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, Client, DEMO_PASSWORD, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const DESK = { viewport: { width: 1366, height: 900 } };
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, WEB_DIST } from '../api/lib.mjs';
+import { SHOTS, launch, context as newContext, login, DESK } from './lib.mjs';
 
 let srv; let county; let browser;
 let town;        // the township admin's township
@@ -55,8 +48,7 @@ before(async () => {
   const made = await sys.post('/api/v1/users', { username: 'liu.shuji', display_name: '刘书记', role: 'village_secretary', node_id: otherVillage.id });
   assert.equal(made.status, 201, made.text);
   secretary = { username: 'liu.shuji', password: made.body.initial_password };
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -64,29 +56,8 @@ after(async () => {
   await srv?.stop();
 });
 
-let nextAddr = 10;
-async function context(opts = DESK) {
-  return browser.newContext({ ...opts, extraHTTPHeaders: { 'X-Real-IP': `10.9.0.${nextAddr++}` } });
-}
-
-// Log in through the page, making the forced first password change when asked.
-async function login(page, username, { password = DEMO_PASSWORD } = {}) {
-  await page.fill('#lx-username', username);
-  await page.fill('#lx-password', password);
-  await page.click('button[type=submit]');
-  const out = await Promise.race([
-    page.waitForURL((u) => !u.pathname.startsWith('/login')).then(() => 'in'),
-    page.locator('[data-test=login-error]').waitFor().then(() => 'wrong'),
-  ]);
-  if (out === 'wrong' && password !== NEW_PASSWORD) return login(page, username, { password: NEW_PASSWORD });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.fill('#lx-old', password);
-    await page.fill('#lx-new', NEW_PASSWORD);
-    await page.fill('#lx-again', NEW_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/password');
-  }
-}
+// Each browser context comes from its own address (lib.mjs).
+const context = (opts = DESK) => newContext(browser, opts, 9);
 
 async function open(username, path, opts) {
   const ctx = await context();

@@ -9,17 +9,11 @@
 // Screenshots go to build/screenshots/web-registry-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, Client, DEMO_PASSWORD, NEW_PASSWORD, WEB_DIST, idno, listAll } from '../api/lib.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, WEB_DIST, idno, listAll } from '../api/lib.mjs';
+import { SHOTS, launch, context as newContext, login, DESK } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(root, 'build', 'screenshots');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const DESK = { viewport: { width: 1366, height: 900 } };
 const NAME = '聂卫东'; // registered in the test; searched for as 聶衛東
 const shot = (page, name, fullPage = false) => page.screenshot({ path: join(SHOTS, `web-registry-${name}.png`), fullPage });
 
@@ -31,8 +25,7 @@ before(async () => {
   county = await new Client(srv.base).loginReady('county');
   village = await new Client(srv.base).loginReady('village');
   villageMe = (await village.get('/api/v1/auth/me')).body;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -41,31 +34,8 @@ after(async () => {
   await srv?.stop();
 });
 
-// Each browser context comes from its own address (the server locks an address after five
-// failed logins).
-let nextAddr = 10;
-async function context(opts = DESK) {
-  return browser.newContext({ ...opts, extraHTTPHeaders: { 'X-Real-IP': `10.6.0.${nextAddr++}` } });
-}
-
-// Log in through the page, making the forced first password change when asked.
-async function login(page, username, { password = DEMO_PASSWORD } = {}) {
-  await page.fill('#lx-username', username);
-  await page.fill('#lx-password', password);
-  await page.click('button[type=submit]');
-  const out = await Promise.race([
-    page.waitForURL((u) => !u.pathname.startsWith('/login')).then(() => 'in'),
-    page.locator('[data-test=login-error]').waitFor().then(() => 'wrong'),
-  ]);
-  if (out === 'wrong' && password === DEMO_PASSWORD) return login(page, username, { password: NEW_PASSWORD });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.fill('#lx-old', password);
-    await page.fill('#lx-new', NEW_PASSWORD);
-    await page.fill('#lx-again', NEW_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/password');
-  }
-}
+// Each browser context comes from its own address (lib.mjs).
+const context = (opts = DESK) => newContext(browser, opts, 6);
 
 // A page of `path` with `username` logged in.
 async function open(username, path) {

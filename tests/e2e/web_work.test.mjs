@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { startServer, Client, WEB_DIST } from '../api/lib.mjs';
 import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
 
-
 let srv; let county; let browser; let villageMe; let townshipMe; let token; let household;
 
 before(async () => {
@@ -38,7 +37,6 @@ after(async () => {
 
 // Each browser context comes from its own address (lib.mjs).
 const context = (opts = {}) => newContext(browser, opts, 8);
-
 
 // A page logged in as `username` at `path`.
 async function open(username, path, opts = DESK) {
