@@ -61,14 +61,16 @@ export function withQuery(path, query = {}) {
   return parts.length ? `${path}${path.includes('?') ? '&' : '?'}${parts.join('&')}` : path;
 }
 
-export async function api(method, path, body, { query, fetchImpl = globalThis.fetch } = {}) {
+// `body` goes as JSON; `raw: {body, type}` sends a file itself as the body (a photo, a ledger).
+export async function api(method, path, body, { query, raw, fetchImpl = globalThis.fetch } = {}) {
   const headers = baseHeaders();
   if (method !== 'GET' && method !== 'HEAD') {
     const t = getCsrf();
     if (t) headers['X-CSRF-Token'] = t;
   }
   let payload;
-  if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
+  if (raw) { headers['Content-Type'] = raw.type; payload = raw.body; }
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
   let res;
   try {
     res = await fetchImpl('/api/v1' + withQuery(path, query),

@@ -1,6 +1,6 @@
 // lib.js -- the admin screens' logic that is not layout: sending a ledger file, the dry-run
 // report as table rows, a pairing run's figures and changes, policy values and refusals.
-import { ApiError, baseHeaders, get, getCsrf, withQuery } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 
 export const LEDGERS = ['households', 'members'];
 export const IMPORT_MODES = ['dry_run', 'commit', 'good_rows'];
@@ -10,28 +10,11 @@ export const ISSUE_CODES = ['required', 'invalid', 'duplicate_in_file', 'duplica
 
 // POST the ledger file itself as the body of /import/{kind}?mode=. The answer is the report;
 // a refusal is an ApiError (a commit with bad rows: status 422, the report in err.body.report).
-// A 401 is passed on to the application's handler through a request that gives 401 again.
+// A 401 is passed on to the application's handler.
 export async function uploadLedger(kind, mode, file, { fetchImpl = globalThis.fetch } = {}) {
   if (!LEDGERS.includes(kind)) throw new Error(`unknown ledger ${kind}`);
   if (!IMPORT_MODES.includes(mode)) throw new Error(`unknown mode ${mode}`);
-  const headers = { ...baseHeaders(), 'Content-Type': contentType(file) };
-  const token = getCsrf();
-  if (token) headers['X-CSRF-Token'] = token;
-  let res;
-  try {
-    res = await fetchImpl('/api/v1' + withQuery(`/import/${kind}`, { mode }),
-      { method: 'POST', headers, body: file, credentials: 'same-origin' });
-  } catch (err) {
-    throw new ApiError(0, { error: { code: 'network', message: String(err) } });
-  }
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  if (!res.ok) {
-    if (res.status === 401 && fetchImpl === globalThis.fetch) get('/auth/me').catch(() => {});
-    throw new ApiError(res.status, json);
-  }
-  return json;
+  return api('POST', `/import/${kind}`, undefined, { query: { mode }, raw: { body: file, type: contentType(file) }, fetchImpl });
 }
 
 // The type the server is told: XLSX by its name, CSV otherwise (the server sniffs the bytes).

@@ -1,7 +1,7 @@
 // lib.js -- the casework screens' logic that is not layout (docs/api.md, cases): who may do
 // what, photos sent as the request body, the text checks of the public board, reply templates,
 // the queue's filters, the holiday calendar's days, notifications.
-import { ApiError, baseHeaders, get, getCsrf } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 
 // Roles by permission (src/core/rbac.c): case.publish puts cases on the board and takes them
 // down; policy.work edits reply templates and the holiday calendar; staff who handle cases
@@ -33,25 +33,10 @@ export const photoUrl = (caseId, hash) => `/api/v1/cases/${caseId}/photos/${hash
 // content, refuses above case.photo_max_bytes, strips location data). The answer is the case
 // with its photos; a refusal is an ApiError with the server's sentence, asked for in the
 // application's language like every other request (api.js baseHeaders). A 401 is passed on to
-// the application's handler through a request that gives 401 again.
-export async function uploadPhoto(caseId, file, { fetchImpl = globalThis.fetch } = {}) {
-  const headers = { ...baseHeaders(), 'Content-Type': file?.type || 'application/octet-stream' };
-  const token = getCsrf();
-  if (token) headers['X-CSRF-Token'] = token;
-  let res;
-  try {
-    res = await fetchImpl(`/api/v1/cases/${caseId}/photos`, { method: 'POST', headers, body: file, credentials: 'same-origin' });
-  } catch (err) {
-    throw new ApiError(0, { error: { code: 'network', message: String(err) } });
-  }
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  if (!res.ok) {
-    if (res.status === 401 && fetchImpl === globalThis.fetch) get('/auth/me').catch(() => {});
-    throw new ApiError(res.status, json);
-  }
-  return json;
+// the application's handler.
+export function uploadPhoto(caseId, file, { fetchImpl = globalThis.fetch } = {}) {
+  return api('POST', `/cases/${caseId}/photos`, undefined,
+    { raw: { body: file, type: file?.type || 'application/octet-stream' }, fetchImpl });
 }
 
 // ---- the public board ----
