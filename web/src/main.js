@@ -3,7 +3,10 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router.js';
-import { i18n } from './i18n.js';
+import { i18n, restoreLocale } from './i18n.js';
 import './base.css';
 
-createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');
+// A browser where Traditional Chinese or English was chosen gets those strings first.
+restoreLocale().catch(() => {}).finally(() => {
+  createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');
+});

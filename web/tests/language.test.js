@@ -27,7 +27,8 @@ describe('Accept-Language', () => {
 
   it('follows the locale the user picks, on reads, writes and ledger uploads alike', async () => {
     for (const l of ['zh-TW', 'en', 'zh-CN']) {
-      setLocale(l);
+      await setLocale(l);
+      expect(i18n.global.locale.value).toBe(l);
       expect(document.documentElement.lang).toBe(l);
       const f = answer(200, {});
       await api('GET', '/households', undefined, { fetchImpl: f });
@@ -38,10 +39,10 @@ describe('Accept-Language', () => {
     }
   });
 
-  it('keeps to the three languages the server speaks', () => {
+  it('keeps to the three languages the server speaks', async () => {
     setLanguage('fr');
     expect(getLanguage()).toBe('zh-CN');
-    setLocale('de'); // not a locale: nothing changes
+    await setLocale('de'); // not a locale: nothing changes
     expect(getLanguage()).toBe('zh-CN');
     setLanguage('en');
     expect(getLanguage()).toBe('en');
@@ -58,5 +59,17 @@ describe('Accept-Language', () => {
       await post('/auth/logout');
       expect([sent(f, 0), sent(f, 1)]).toEqual(['zh-TW', 'zh-TW']);
     } finally { globalThis.fetch = real; setLanguage('zh-CN'); }
+  });
+});
+
+describe('the languages\' strings', () => {
+  it('loads Traditional Chinese and English when chosen, with every module\'s strings', async () => {
+    await setLocale('zh-TW');
+    expect(i18n.global.t('app.name')).toBe('連心');
+    expect(i18n.global.te('work.nav.dashboard')).toBe(true);
+    await setLocale('en');
+    expect(i18n.global.t('nav.logout')).toBe('Log out');
+    await setLocale('zh-CN');
+    expect(i18n.global.t('app.name')).toBe('连心');
   });
 });
