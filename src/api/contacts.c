@@ -409,8 +409,9 @@ static lx_status query_date(req *r, const char *name, int64_t *out)
 
 lx_status api_contacts_list(req *r)
 {
-    static const char *const known[] = {"member_id", "household_id", "node_id", "kind", "from",
-                                        "to", "active", "after", "limit", NULL};
+    static const char *const known[] = {"member_id", "household_id", "node_id", "kind",  "from",
+                                        "to",        "active",       "after",   "limit", "unpaired",
+                                        NULL};
     contacts_query q;
     int64_t node = 0, limit = 0;
     json_t *items = NULL, *n = NULL;
@@ -444,6 +445,10 @@ lx_status api_contacts_list(req *r)
         return req_fail(r, LX_EINVAL, "kind", "kind is one of the contact kinds");
     if (q.kind)
         q.kind = vocab_code(&vocab_contact_kind, vocab_find(&vocab_contact_kind, q.kind));
+    const char *u = req_query(r, "unpaired");
+    if (u && strcmp(u, "0") && strcmp(u, "1"))
+        return req_fail(r, LX_EINVAL, "unpaired", "unpaired is 0 or 1");
+    q.unpaired = u && !strcmp(u, "1");
     if (node) {
         /* at or under a place of the caller's county; one outside the scope finds nothing */
         record *rec = NULL;

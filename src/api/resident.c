@@ -402,11 +402,7 @@ lx_status api_board_page(req *r)
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
-    int64_t county = 0;
-    if (d && store_scalar(d, "SELECT county_id FROM nodes WHERE id = ? AND ? = 0", node, 0, NULL,
-                          &county))
-        return LX_EIO;
-    int yyyymm = lx_today_ymd(lx_now(), d ? due_utc_offset(d, county) : 8 * 3600) / 100;
+    int yyyymm = 0; /* this month, in the village's county */
     const char *m = req_query(r, "month");
     if (m) {
         int y = 0, mo = 0;
@@ -415,7 +411,7 @@ lx_status api_board_page(req *r)
             return api_resident_message(r, 400, "月份不对", "月份的格式是 2026-11。");
         yyyymm = y * 100 + mo;
     }
-    rc = board_items(d, node, yyyymm, &items, &name);
+    rc = board_items(d, node, &yyyymm, &items, &name);
     if (rc == LX_ENOTFOUND)
         return api_resident_message(r, 404, "没有找到", "没有这个村（社区）的公示栏。");
     if (rc)

@@ -8,6 +8,7 @@
 #include "util/xalloc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -119,6 +120,15 @@ static lx_status append_many(db *d, const audit_rec *const *rs, size_t n)
 lx_status audit_append(db *d, const audit_rec *r)
 {
     return append_many(d, &r, 1);
+}
+
+lx_status audit_object(db *d, const principal *who, const char *addr, const char *action,
+                       const char *kind, int64_t id, const char *detail)
+{
+    char object[64];
+    snprintf(object, sizeof object, "%s/%lld", kind, (long long)id);
+    audit_rec ar = {who, addr, action, object, "ok", detail};
+    return audit_append(d, &ar);
 }
 
 static lx_status append_one(void *ctx, db *d)

@@ -21,6 +21,11 @@ typedef struct audit_rec {
  * together. */
 lx_status audit_append(db *d, const audit_rec *r);
 
+/* audit_append of a successful `action` on the object "<kind>/<id>", with `detail` (JSON text
+ * or NULL). */
+lx_status audit_object(db *d, const principal *who, const char *addr, const char *action,
+                       const char *kind, int64_t id, const char *detail);
+
 /* Append in a transaction of its own (logins, denials). */
 lx_status audit_log(const audit_rec *r);
 

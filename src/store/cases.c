@@ -367,15 +367,6 @@ static lx_status add_event(db *d, const case_row *c, const principal *who, const
     return rc;
 }
 
-static lx_status audit_case(db *d, const principal *who, const char *addr, const char *action,
-                            int64_t id, const char *detail)
-{
-    char object[48];
-    snprintf(object, sizeof object, "cases/%lld", (long long)id);
-    audit_rec ar = {who, addr, action, object, "ok", detail};
-    return audit_append(d, &ar);
-}
-
 /* ---- opening ---- */
 
 static void new_code(char out[CASE_CODE_LEN + 1])
@@ -639,7 +630,7 @@ lx_status cases_open(db *d, const principal *who, const char *addr, const case_o
     if (!rc)
         rc = add_event(d, &c, who, "open", NULL, "received", n.id, in->text, 1, detail, now);
     if (!rc)
-        rc = audit_case(d, who, addr, "cases.open", c.id, detail);
+        rc = audit_object(d, who, addr, "cases.open", "cases", c.id, detail);
     return rc;
 }
 
@@ -984,7 +975,7 @@ lx_status cases_act(db *d, const principal *who, const char *addr, int64_t id,
     if (!rc) {
         char action[40];
         snprintf(action, sizeof action, "cases.%s", case_event_code(in->ev));
-        rc = audit_case(d, who, addr, action, c.id, detail);
+        rc = audit_object(d, who, addr, action, "cases", c.id, detail);
     }
     return rc;
 }
@@ -1216,7 +1207,7 @@ lx_status cases_phone(db *d, const principal *who, const char *addr, int64_t id,
     json_t *dj = json_pack("{s:s}", "reason", reason);
     detail = json_dumps(dj, JSON_COMPACT);
     json_decref(dj);
-    rc = audit_case(d, who, addr, "cases.unmask", id, detail);
+    rc = audit_object(d, who, addr, "cases.unmask", "cases", id, detail);
     free(detail);
     return rc;
 }
@@ -1251,7 +1242,7 @@ lx_status cases_add_photo(db *d, const principal *who, const char *addr, int64_t
     rc = db_run(st);
     db_done(st);
     if (!rc)
-        rc = audit_case(d, who, addr, "cases.photo", id, NULL);
+        rc = audit_object(d, who, addr, "cases.photo", "cases", id, NULL);
     return rc;
 }
 

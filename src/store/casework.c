@@ -13,15 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static lx_status audit_obj(db *d, const principal *who, const char *addr, const char *action,
-                           const char *kind, int64_t id, const char *detail)
-{
-    char object[64];
-    snprintf(object, sizeof object, "%s/%lld", kind, (long long)id);
-    audit_rec ar = {who, addr, action, object, "ok", detail};
-    return audit_append(d, &ar);
-}
-
 /* ---- the public board ---- */
 
 int board_text_leaks(const char *text)
@@ -163,7 +154,7 @@ lx_status board_publish(db *d, const principal *who, const char *addr, int64_t c
     }
     free(phtext);
     if (!rc)
-        rc = audit_obj(d, who, addr, "board.publish", "cases", case_id, NULL);
+        rc = audit_object(d, who, addr, "board.publish", "cases", case_id, NULL);
     return rc;
 }
 
@@ -203,7 +194,7 @@ lx_status board_withdraw(db *d, const principal *who, const char *addr, int64_t 
     char *detail = json_dumps(dj, JSON_COMPACT);
     json_decref(dj);
     if (!rc)
-        rc = audit_obj(d, who, addr, "board.withdraw", "board", id, detail);
+        rc = audit_object(d, who, addr, "board.withdraw", "board", id, detail);
     free(detail);
     return rc;
 }
@@ -225,24 +216,29 @@ static json_t *board_row(db_stmt *st)
     "b.id, b.category, b.text, b.resolution, b.hours_to_resolve, b.published_at, b.photos,"        \
     " b.node_id, b.month"
 
-lx_status board_items(db *d, int64_t node_id, int yyyymm, json_t **items, char **node_name)
+lx_status board_items(db *d, int64_t node_id, int *yyyymm, json_t **items, char **node_name)
 {
     db_stmt *st = NULL;
     int row = 0;
+    int64_t county = 0;
     *items = NULL;
     *node_name = NULL;
-    lx_status rc = db_prepare(d, "SELECT name FROM nodes WHERE id = ? AND active = 1", &st);
+    lx_status rc = db_prepare(d, "SELECT name, county_id FROM nodes WHERE id = ? AND active = 1", &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, node_id);
     rc = db_step(st, &row);
-    if (!rc && row)
+    if (!rc && row) {
         *node_name = xstrdup(db_col_text(st, 0));
+        county = db_col_int(st, 1);
+    }
     db_done(st);
     if (!rc && !row)
         return LX_ENOTFOUND;
     if (rc)
         return rc;
+    if (!*yyyymm)
+        *yyyymm = lx_today_ymd(lx_now(), due_utc_offset(d, county)) / 100;
     *items = json_array();
     rc = db_prepare(d,
                     "SELECT " BOARD_COLS " FROM board_items b WHERE b.node_id = ? AND b.month = ?"
@@ -250,7 +246,7 @@ lx_status board_items(db *d, int64_t node_id, int yyyymm, json_t **items, char *
                     &st);
     if (!rc) {
         db_bind_int(st, 1, node_id);
-        db_bind_int(st, 2, yyyymm);
+        db_bind_int(st, 2, *yyyymm);
     }
     while (!rc && !(rc = db_step(st, &row)) && row)
         json_array_append_new(*items, board_row(st));
@@ -345,7 +341,7 @@ lx_status templates_add(db *d, const principal *who, const char *addr, const cha
     if (!rc && row)
         *id = db_col_int(st, 0);
     db_done(st);
-    return rc ? rc : audit_obj(d, who, addr, "templates.create", "reply-templates", *id, NULL);
+    return rc ? rc : audit_object(d, who, addr, "templates.create", "reply-templates", *id, NULL);
 }
 
 lx_status templates_deactivate(db *d, const principal *who, const char *addr, int64_t id,
@@ -364,7 +360,7 @@ lx_status templates_deactivate(db *d, const principal *who, const char *addr, in
     db_done(st);
     if (!rc && db_changes(d) == 0)
         return lx_fail(e, LX_ENOTFOUND, "id", "no such active template");
-    return rc ? rc : audit_obj(d, who, addr, "templates.deactivate", "reply-templates", id, NULL);
+    return rc ? rc : audit_object(d, who, addr, "templates.deactivate", "reply-templates", id, NULL);
 }
 
 /* ---- the county's calendar ---- */
@@ -477,7 +473,7 @@ lx_status calendar_set(db *d, const principal *who, const char *addr, int year, 
     }
     char detail[96];
     snprintf(detail, sizeof detail, "{\"year\":%d,\"off\":%zu,\"work\":%zu}", year, noff, nwork);
-    return rc ? rc : audit_obj(d, who, addr, "calendar.set", "calendar", year, detail);
+    return rc ? rc : audit_object(d, who, addr, "calendar.set", "calendar", year, detail);
 }
 
 /* ---- notifications ---- */

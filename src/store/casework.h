@@ -25,10 +25,11 @@ lx_status board_publish(db *d, const principal *who, const char *addr, int64_t c
 lx_status board_withdraw(db *d, const principal *who, const char *addr, int64_t id,
                          const char *reason, lx_error *e);
 
-/* The items of a village's board for county-local month yyyymm (public: no scope), as a
- * JSON array of {id, category, text, resolution, hours_to_resolve, published_at, photos};
- * *node_name the village's name (malloc'd). LX_ENOTFOUND for no such active place. */
-lx_status board_items(db *d, int64_t node_id, int yyyymm, json_t **items, char **node_name);
+/* The items of a village's board for county-local month *yyyymm (0: this month in the
+ * village's county, written back) (public: no scope), as a JSON array of {id, category, text,
+ * resolution, hours_to_resolve, published_at, photos}; *node_name the village's name
+ * (malloc'd). LX_ENOTFOUND for no such active place. */
+lx_status board_items(db *d, int64_t node_id, int *yyyymm, json_t **items, char **node_name);
 
 /* The board items in the caller's scope (at or under node_id), newest first. */
 lx_status board_list(db *d, const principal *who, int64_t node_id, json_t **items);

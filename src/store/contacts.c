@@ -584,6 +584,9 @@ lx_status contacts_list(db *d, const principal *who, const contacts_query *cq, j
         qb_sql(&q, " AND c.active = ?");
         qb_int(&q, cq->active);
     }
+    if (cq->unpaired)
+        qb_sql(&q, " AND EXISTS (SELECT 1 FROM contact_households cu WHERE cu.contact_id = c.id"
+                   " AND cu.paired = 0)");
     qb_sql(&q, " ORDER BY c.id LIMIT ?");
     qb_int(&q, cq->limit);
     rc = qb_prepare(&q, d, &st);

@@ -93,6 +93,7 @@ typedef struct contacts_query {
     const char *kind;     /* of this kind (a code) */
     int64_t from, to;     /* happened_at in [from, to) */
     int active;           /* 1 active (default), 0 inactive, -1 all */
+    int unpaired;         /* 1: only those naming a household that was not the member's */
     int64_t after;        /* cursor: ids above this */
     int limit;            /* page size */
 } contacts_query;

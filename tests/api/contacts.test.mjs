@@ -100,6 +100,15 @@ test('a household that is not the member\'s is accepted but flagged', async () =
   const old = await member.post('/api/v1/contacts', { kind: 'visit', happened_at: iso(Date.now() - 500 * DAY), household_ids: [mine[0]] });
   assert.equal(old.status, 201, old.text);
   assert.equal(old.body.households[0].paired, false);
+  // the list of only the flagged ones holds both, and none that is not flagged
+  const flagged = await member.get('/api/v1/contacts?unpaired=1&limit=500');
+  assert.equal(flagged.status, 200, flagged.text);
+  const ids = flagged.body.items.map((c) => c.id);
+  assert.ok(ids.includes(r.body.id) && ids.includes(old.body.id), ids.join(' '));
+  assert.ok(flagged.body.items.every((c) => c.unpaired > 0));
+  const all = (await member.get('/api/v1/contacts?limit=500')).body.items;
+  assert.ok(all.some((c) => c.unpaired === 0), 'the member has contacts that are not flagged');
+  assert.equal((await member.get('/api/v1/contacts?unpaired=yes')).status, 400);
 });
 
 test('bad input is refused with the field named, and nothing is written', async () => {

@@ -84,6 +84,12 @@ const bellCount = async (page) => {
   const b = page.locator('[data-test=bell-count]');
   return (await b.count()) ? Number(await b.innerText()) : 0;
 };
+// The bell asks the server when a screen opens: wait (up to 10 s) for it to show `n`, then
+// assert it does.
+async function bellShows(page, n) {
+  for (let i = 0; i < 50 && (await bellCount(page)) !== n; i++) await page.waitForTimeout(200);
+  assert.equal(await bellCount(page), n);
+}
 
 test('a photo added to a case shows on it; a fake image is refused with the server\'s reason; the phone after a reason', async () => {
   const { page, errors } = await pageOf('village');
@@ -295,7 +301,7 @@ test('an assignment made in the browser notifies the member on the phone; readin
   await go(m.page, '/m');
   await m.page.locator('[data-test=bell]').waitFor();
   const before0 = (await member.get('/api/v1/notifications?unread=1')).body.unread;
-  assert.equal(await bellCount(m.page), before0);
+  await bellShows(m.page, before0);
 
   const v = (await pageOf('village')).page;
   await go(v, `/cases/${c.body.id}`);
@@ -314,11 +320,11 @@ test('an assignment made in the browser notifies the member on the phone; readin
   await note.waitFor();
   assert.match(await note.innerText(), /新交办/);
   assert.match(await note.innerText(), new RegExp(c.body.code));
-  assert.equal(await bellCount(m.page), before0 + 1);
+  await bellShows(m.page, before0 + 1);
   await m.page.screenshot({ path: join(SHOTS, 'web-casework-notifications.png'), fullPage: true });
   await note.locator('[data-test=mark-read]').click();
   await m.page.locator('[data-test=notes-unread]').getByText(`${before0} 条未读`).waitFor();
-  assert.equal(await bellCount(m.page), before0);
+  await bellShows(m.page, before0);
   assert.equal((await member.get('/api/v1/notifications?unread=1')).body.unread, before0);
   // It leads to the case's page on the phone.
   await note.locator('a').click();

@@ -1,10 +1,10 @@
 // lib.test.js -- the contacts screens' logic: bodies sent, errors placed, the visit form,
-// the flagged filter over pages, due lists and compliance rows.
+// due lists and compliance rows.
 import { describe, it, expect } from 'vitest';
 import {
   allowed, localInput, nowInput, addDays, periodRange, answerValue, answersBody, answerText, answerRows, newKey,
   editorRow, formBody, moveItem, formErrors, emptyForm, emptyRequest, contactBody, formOf, editBody, contactErrors,
-  reasonNeeded, sentRequestIndex, collectPage, flagged, dueRows, visitRows, tallyRow, memberRows, ruleRows,
+  reasonNeeded, sentRequestIndex, dueRows, visitRows, tallyRow, memberRows, ruleRows,
   behindMembers, ruleKey, isMeeting,
 } from '../../src/modules/contacts/lib.js';
 
@@ -168,21 +168,6 @@ describe('recording a contact', () => {
     expect(reasonNeeded(err(404, 'reason', 'x'))).toBeNull();
     expect(reasonNeeded(err(400, 'notes', 'x'))).toBeNull();
     expect(reasonNeeded(null)).toBeNull();
-  });
-});
-
-describe('the flagged filter over the server\'s pages', () => {
-  const pages = { null: { items: [{ id: 1, unpaired: 0 }, { id: 2, unpaired: 1 }], next: '2' },
-    2: { items: [{ id: 3 }, { id: 4, unpaired: 2 }], next: '4' }, 4: { items: [{ id: 5, unpaired: 1 }], next: null } };
-  const fetchPage = async (after) => pages[after];
-  it('reads pages until enough are kept or the list ends', async () => {
-    expect(await collectPage(fetchPage, flagged, { want: 2 })).toEqual({ items: [{ id: 2, unpaired: 1 }, { id: 4, unpaired: 2 }], next: '4', scanned: 4 });
-    expect((await collectPage(fetchPage, flagged, { want: 10 })).next).toBeNull();
-    expect((await collectPage(fetchPage, flagged, { want: 10, after: '4' })).items.map((x) => x.id)).toEqual([5]);
-  });
-  it('stops after maxPages', async () => {
-    const r = await collectPage(fetchPage, () => false, { want: 1, maxPages: 2 });
-    expect(r).toEqual({ items: [], next: '4', scanned: 4 });
   });
 });
 

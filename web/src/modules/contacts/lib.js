@@ -281,28 +281,6 @@ export function sentRequestIndex(list, n) {
   return n;
 }
 
-// ---- the list ----
-
-// A contact flagged for naming a household that was not the member's (either layer) when it
-// happened.
-export const flagged = (c) => (c.unpaired ?? 0) > 0;
-
-// One page of a list filtered by `keep`, which the server cannot filter on: reads the server's
-// pages (`fetchPage(after)` → {items, next}) until `want` items are kept or `maxPages` pages
-// were read. Returns {items, next, scanned}: `next` the cursor to go on from (null at the end).
-export async function collectPage(fetchPage, keep, { want = 50, maxPages = 10, after = null } = {}) {
-  const items = [];
-  let next = after; let pages = 0; let scanned = 0;
-  do {
-    const page = await fetchPage(next);
-    pages++;
-    scanned += page.items.length;
-    for (const it of page.items) if (keep(it)) items.push(it);
-    next = page.next ?? null;
-  } while (next && items.length < want && pages < maxPages);
-  return { items, next, scanned };
-}
-
 // ---- due lists and compliance ----
 
 // The rows of a member's due list (GET /members/{id}/due), in the server's order (most
