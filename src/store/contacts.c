@@ -566,8 +566,9 @@ lx_status contacts_list(db *d, const principal *who, const contacts_query *cq, j
         qb_int(&q, who->county_id);
         qb_int(&q, cq->member_id);
     }
+    char pcol[16];
     if (cq->under && s.path != cq->under)
-        qb_prefix(&q, walk ? "(c.path || '')" : "c.path", cq->under);
+        qb_prefix(&q, walk ? db_unindexed("c.path", pcol, sizeof pcol) : "c.path", cq->under);
     if (cq->kind) {
         qb_sql(&q, " AND c.kind = ?");
         qb_text(&q, cq->kind);

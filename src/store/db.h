@@ -55,6 +55,13 @@ const void *db_col_blob(db_stmt *st, int i, size_t *n);
 int db_col_is_null(db_stmt *st, int i);
 int db_col_is_int(db_stmt *st, int i); /* the value is a whole number */
 
+/* Write into buf an expression of column `col` that compares exactly like
+ * the column but that the planner does not choose an index for: the column
+ * is then a filter, and another condition drives the query. (SQLite: the
+ * unary plus, "+col", which keeps the column's collation and, unlike
+ * "col || ''", copies nothing per row.) Returns buf. */
+const char *db_unindexed(const char *col, char *buf, size_t len);
+
 /* Transactions. db_begin takes the write lock at once (so two writers never
  * deadlock on upgrade); db_begin_read gives a consistent snapshot for reads.
  * db_commit reports a failed commit as an error, never as success. */

@@ -239,6 +239,12 @@ int db_col_is_int(db_stmt *st, int i)
     return sqlite3_column_type(st->st, i) == SQLITE_INTEGER;
 }
 
+const char *db_unindexed(const char *col, char *buf, size_t len)
+{
+    snprintf(buf, len, "+%s", col);
+    return buf;
+}
+
 lx_status db_begin(db *d)
 {
     lx_status rc = db_exec(d, "BEGIN IMMEDIATE");

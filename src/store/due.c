@@ -558,7 +558,8 @@ static lx_status load(db *d, const principal *p, const hsel *sel, int from_day, 
         qb_int(&q, gt0);
         qb_int(&q, gt1);
         qb_int(&q, p->county_id);
-        qb_prefix(&q, "(c.path || '')", sel->path); /* a filter, not an index choice */
+        char pcol[16];
+        qb_prefix(&q, db_unindexed("c.path", pcol, sizeof pcol), sel->path); /* a filter */
         rc = each_row(d, &q, row_contact, &cc);
         if (rc)
             goto out;

@@ -110,17 +110,17 @@ void qb_prefix(qb *q, const char *col, const char *prefix)
 
 void qb_scope(qb *q, const scope *s, resource_kind r, const char *t)
 {
-    /* As expressions (county_id + 0, path || '') the columns are plain
-     * filters that no index is chosen for: a search is then driven by its
-     * (small) set of matches, not by walking the scope's index. Portable. */
+    /* As expressions (county_id + 0, db_unindexed path) the columns are
+     * plain filters that no index is chosen for: a search is then driven by
+     * its (small) set of matches, not by walking the scope's index. */
     int f = q->scope_as_filter;
     strbuf_addf(&q->sql, " AND %s.county_id%s = ?", t, f ? " + 0" : "");
     qb_int(q, s->county_id);
     switch (s->kind) {
     case SCOPE_SUBTREE: {
-        char col[64];
-        snprintf(col, sizeof col, f ? "(%s.path || '')" : "%s.path", t);
-        qb_prefix(q, col, s->path);
+        char col[64], filter[72];
+        snprintf(col, sizeof col, "%s.path", t);
+        qb_prefix(q, f ? db_unindexed(col, filter, sizeof filter) : col, s->path);
         break;
     }
     case SCOPE_MEMBER:

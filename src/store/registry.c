@@ -11,6 +11,7 @@
 #include "util/xalloc.h"
 #include "util/zh.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static int is_pii(ftype t)
@@ -119,6 +120,52 @@ static int64_t driver_cap(void)
 }
 #define DRIVER_CAP driver_cap()
 
+/* The counts that choose a plan, remembered for COUNT_TTL seconds: a common
+ * surname or a township is searched again and again, and counting up to
+ * DRIVER_CAP index entries costs more than the page itself. A stale count
+ * only makes a plan slower, never the results different. */
+#define COUNT_SLOTS 256
+#define COUNT_TTL 60
+static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    int64_t county, n, at;
+    const char *table, *col; /* static strings */
+    char prefix[64];
+} counts[COUNT_SLOTS];
+static unsigned count_next;
+
+static int count_cached(const char *table, const char *col, int64_t county, const char *prefix,
+                        int64_t now, int64_t *n)
+{
+    int hit = 0;
+    pthread_mutex_lock(&count_lock);
+    for (int i = 0; i < COUNT_SLOTS && !hit; i++)
+        if (counts[i].table && counts[i].county == county && now - counts[i].at < COUNT_TTL &&
+            !strcmp(counts[i].table, table) && !strcmp(counts[i].col, col) &&
+            !strcmp(counts[i].prefix, prefix)) {
+            *n = counts[i].n;
+            hit = 1;
+        }
+    pthread_mutex_unlock(&count_lock);
+    return hit;
+}
+
+static void count_remember(const char *table, const char *col, int64_t county,
+                           const char *prefix, int64_t now, int64_t n)
+{
+    if (strlen(prefix) >= sizeof counts[0].prefix)
+        return;
+    pthread_mutex_lock(&count_lock);
+    unsigned i = count_next++ % COUNT_SLOTS;
+    counts[i].county = county;
+    counts[i].n = n;
+    counts[i].at = now;
+    counts[i].table = table;
+    counts[i].col = col;
+    lx_strlcpy(counts[i].prefix, prefix, sizeof counts[i].prefix);
+    pthread_mutex_unlock(&count_lock);
+}
+
 /* How many rows (up to DRIVER_CAP) of `table` have `col` starting with prefix. */
 static int64_t count_upto(db *d, const char *table, const char *col, int64_t county,
                           const char *prefix)
@@ -126,15 +173,19 @@ static int64_t count_upto(db *d, const char *table, const char *col, int64_t cou
     qb q;
     db_stmt *st = NULL;
     int row = 0;
-    int64_t n = DRIVER_CAP;
+    int64_t n = DRIVER_CAP, now = lx_now();
+    if (count_cached(table, col, county, prefix, now, &n))
+        return n;
     qb_init(&q);
     strbuf_addf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE county_id = ?", table);
     qb_int(&q, county);
     qb_prefix(&q, col, prefix);
     qb_sql(&q, " LIMIT ?)");
     qb_int(&q, DRIVER_CAP);
-    if (qb_prepare(&q, d, &st) == LX_OK && db_step(st, &row) == LX_OK && row)
+    if (qb_prepare(&q, d, &st) == LX_OK && db_step(st, &row) == LX_OK && row) {
         n = db_col_int(st, 0);
+        count_remember(table, col, county, prefix, now, n);
+    }
     db_done(st);
     qb_release(&q);
     return n;
@@ -155,8 +206,7 @@ static enum driver choose(const search_bound *b, const char *table, const char *
 static void name_cond(qb *q, enum driver drv, const char *col, const char *key)
 {
     char expr[80];
-    snprintf(expr, sizeof expr, drv == BY_NAME ? "%s" : "(%s || '')", col);
-    qb_prefix(q, expr, key);
+    qb_prefix(q, drv == BY_NAME ? col : db_unindexed(col, expr, sizeof expr), key);
 }
 
 /* Close a large branch: its bounds, then its order and limit. `idcol` is the
@@ -167,8 +217,7 @@ static void bound_branch(qb *q, const search_bound *b, enum driver drv, const ch
     char col[64];
     if (!b)
         return;
-    snprintf(col, sizeof col, drv == BY_PLACE ? "%s" : "(%s || '')", pathcol);
-    qb_prefix(q, col, b->path);
+    qb_prefix(q, drv == BY_PLACE ? pathcol : db_unindexed(pathcol, col, sizeof col), b->path);
     /* "+ 0" sorts the matches instead of walking the table in id order. */
     strbuf_addf(&q->sql, " AND %s > ? ORDER BY %s%s LIMIT ?)", idcol, idcol,
                 drv == BY_ID ? "" : " + 0");
@@ -1017,8 +1066,9 @@ lx_status registry_child_node(db *d, const scope *s, int64_t parent_id, const ch
     qb_init(&q);
     /* Driven by the parent (a few dozen children at most): the name key is
      * a filter, since a name such as 一组 recurs under hundreds of villages. */
-    qb_sql(&q, "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND (t.name_key || '') = ?"
-               " AND t.active = 1");
+    char nk[32];
+    strbuf_addf(&q.sql, "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND %s = ? AND t.active = 1",
+                db_unindexed("t.name_key", nk, sizeof nk));
     qb_int(&q, parent_id);
     qb_text(&q, key);
     qb_scope(&q, s, RES_NODES, "t");
