@@ -222,6 +222,26 @@ test('the county admin changes a member\'s phone; a bad one is refused beside th
   const full = await county.post(`/api/v1/members/${member.id}/unmask`, { reason: '测试核对' });
   assert.equal(full.body.phone, '13912345678');
 
+  // The stored phone removed: an empty box keeps it, the tick under it removes it.
+  await row.locator('[data-test=row-edit]').click();
+  await form.waitFor();
+  await page.click('[data-test=save]');
+  await form.waitFor({ state: 'hidden' });
+  assert.equal((await county.get(`/api/v1/members/${member.id}`)).body.phone, '139****5678');
+  await row.locator('[data-test=row-edit]').click();
+  await form.waitFor();
+  await form.locator('[data-test=clear-phone]').getByText('删除已存的联系电话').click();
+  assert.equal(await page.locator('#lx-f-phone').isDisabled(), true);
+  await page.click('[data-test=save]');
+  await form.waitFor({ state: 'hidden' });
+  await row.getByText('139****5678').waitFor({ state: 'detached' });
+  assert.equal((await county.get(`/api/v1/members/${member.id}`)).body.phone, null);
+  await row.locator('[data-test=row-edit]').click();
+  await form.waitFor();
+  assert.equal(await form.locator('[data-test=clear-phone]').count(), 0); // nothing stored to remove
+  await page.keyboard.press('Escape');
+  await form.waitFor({ state: 'hidden' });
+
   // The member's page: rank, category, skills and the households paired.
   await page.goto(`${srv.base}/registry/members/${member.id}`);
   await page.locator('[data-test=value-rank]').getByText(/\S/).waitFor();

@@ -96,6 +96,15 @@ describe('forms', () => {
     f.liaison_quota = 'x';
     expect(recordBody('members', f, member).liaison_quota).toBe('x'); // the server names it
   });
+  it('removes a stored personal value only when asked', () => {
+    const f = formFromRecord('members', member);
+    expect(recordBody('members', f, member, [])).toEqual({});
+    expect(recordBody('members', f, member, ['phone'])).toEqual({ phone: null });
+    f.phone = '13800001234'; // asked to remove: what was typed is not sent
+    expect(recordBody('members', f, member, ['phone'])).toEqual({ phone: null });
+    expect(recordBody('members', f, { ...member, phone: null }, ['phone'])).toEqual({}); // nothing stored
+    expect(recordBody('members', f, member, ['name'])).toEqual({ phone: '13800001234' }); // only personal ones
+  });
   it('leaves a fixed field alone when changing and empty fields out when creating', () => {
     const res = { id: 5, household_id: 1, name: '甲', gender: 'F', birth_date: '1994-01-10', idno: '510525********0025', phone: null, relation: 'head' };
     const f = formFromRecord('residents', res);

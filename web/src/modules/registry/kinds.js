@@ -199,8 +199,9 @@ function same(a, b) {
 // The body of POST /{kind} (no `original`) or PATCH /{kind}/{id} (only what changed). A new
 // record leaves empty fields out (the server names a missing required one); a change sends
 // null for a cleared optional field, never a fixed (immutable) field, and a personal value
-// only when one was typed.
-export function recordBody(kind, form, original = null) {
+// only when one was typed, or null when the stored one is to be removed (named in `clear`:
+// an empty box keeps it, since the form never shows the stored value).
+export function recordBody(kind, form, original = null, clear = []) {
   const body = {};
   for (const f of KINDS[kind].fields) {
     if (f.readonly || !(f.name in form)) continue;
@@ -210,7 +211,11 @@ export function recordBody(kind, form, original = null) {
       body[f.name] = v;
     } else {
       if (f.immutable) continue;
-      if (PERSONAL.has(f.type)) { if (v !== null) body[f.name] = v; continue; }
+      if (PERSONAL.has(f.type)) {
+        if (clear.includes(f.name) && !f.required) { if (original[f.name] != null) body[f.name] = null; }
+        else if (v !== null) body[f.name] = v;
+        continue;
+      }
       if (!same(v, original[f.name])) body[f.name] = v;
     }
   }
