@@ -52,6 +52,7 @@ lx_status api_member_due(req *r);
 lx_status api_member_compliance(req *r);
 lx_status api_node_behind(req *r);
 lx_status api_node_compliance(req *r);
+lx_status api_node_compliance_export(req *r);
 lx_status api_coverage_export(req *r);
 
 /* cards.c: contact cards and door plates; the resident page (public) */

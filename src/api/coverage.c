@@ -89,8 +89,7 @@ static lx_status write_sheet(const coverage_report *rep, const char *path, arena
 lx_status api_coverage_export(req *r)
 {
     coverage_report rep;
-    char path[256] = "", *data = NULL;
-    size_t len = 0;
+    char path[256] = "";
     int have_file = 0;
     memset(&rep, 0, sizeof rep);
     lx_status rc = load_report(r, &rep);
@@ -112,12 +111,10 @@ lx_status api_coverage_export(req *r)
         json_decref(dj);
     }
     if (!rc)
-        rc = file_read_all(path, (size_t)1 << 26, &data, &len);
-    if (have_file)
+        rc = req_reply_xlsx(r, path, (size_t)1 << 26,
+                            arena_printf(r->a, "coverage-%lld.xlsx", (long long)rep.node.id));
+    else if (have_file)
         unlink(path);
-    if (!rc)
-        req_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      data, len, arena_printf(r->a, "coverage-%lld.xlsx", (long long)rep.node.id));
     coverage_report_release(&rep);
     return rc;
 }

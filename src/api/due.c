@@ -1,8 +1,11 @@
 /* due.c -- due lists, members falling behind, and compliance, over store/due.c. */
 #include "api/api.h"
 #include "core/festival.h"
+#include "io/xlsx_out.h"
+#include "store/audit.h"
 #include "store/due.h"
 #include "store/store.h"
+#include "util/fileio.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
@@ -10,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_RANGE_DAYS 3 * 366 + 1
 
@@ -333,14 +337,34 @@ static lx_status query_range(req *r, int *from, int *to)
     return LX_OK;
 }
 
-/* Compliance of a member (node == 0) or of a node, over ?from..?to. */
-static lx_status compliance_generic(req *r, int is_node)
+/* A compliance answer, computed once for the JSON and the XLSX. */
+typedef struct compliance {
+    int64_t id;         /* the member or place */
+    int is_node;        /* 1: a place */
+    int from, to;       /* local days, inclusive */
+    tally total, groups; /* everything; the groups' courtyard meetings */
+    tally *rules;       /* per rule of s (owned) */
+    tally *members;     /* per member, by id (owned) */
+    size_t nmem;        /* how many */
+    due_set s;          /* the evaluation (owned) */
+} compliance;
+
+static void compliance_release(compliance *c)
 {
-    static const char *const known[] = {"from", "to", "date", "members", NULL};
-    int64_t id = req_id(r, 0), asof;
-    int from = 0, to = 0;
-    due_set s;
+    free(c->rules);
+    free(c->members);
+    due_set_release(&c->s);
+}
+
+/* Read the query (parameters `known`), check the scope and evaluate. On an error the
+ * reply is set and *c holds nothing to release. */
+static lx_status compliance_load(req *r, int is_node, const char *const *known, compliance *c)
+{
+    int64_t asof;
     db *d = store_db();
+    memset(c, 0, sizeof *c);
+    c->id = req_id(r, 0);
+    c->is_node = is_node;
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
@@ -348,68 +372,155 @@ static lx_status compliance_generic(req *r, int is_node)
     const char *mq = req_query(r, "members");
     if (mq && strcmp(mq, "0") && strcmp(mq, "1"))
         return req_fail(r, LX_EINVAL, "members", "members is 0 or 1");
-    int with_members = !mq || !strcmp(mq, "1");
     /* What does not exist (in the caller's scope) is not found, whatever the query says. */
-    if (!id || due_check(d, &r->who, is_node, id) == LX_ENOTFOUND)
+    if (!c->id || due_check(d, &r->who, is_node, c->id) == LX_ENOTFOUND)
         return req_fail(r, LX_ENOTFOUND, "id", is_node ? "no such place in your scope"
                                                        : "no such member in your scope");
-    if ((rc = query_range(r, &from, &to)))
+    if ((rc = query_range(r, &c->from, &c->to)))
         return rc;
     int off = due_utc_offset(d, r->who.county_id);
     if ((rc = query_asof(r, off, &asof)))
         return rc;
-    rc = is_node ? due_for_node(d, &r->who, id, from, to, asof, &s)
-                 : due_for_member(d, &r->who, id, from, to, asof, &s);
-    if (rc == LX_ENOTFOUND)
-        return req_fail(r, rc, "id", is_node ? "no such place in your scope"
-                                             : "no such member in your scope");
+    rc = is_node ? due_for_node(d, &r->who, c->id, c->from, c->to, asof, &c->s)
+                 : due_for_member(d, &r->who, c->id, c->from, c->to, asof, &c->s);
     if (rc) {
-        due_set_release(&s);
-        return rc;
+        due_set_release(&c->s);
+        return rc == LX_ENOTFOUND ? req_fail(r, rc, "id", is_node ? "no such place in your scope"
+                                                                  : "no such member in your scope")
+                                  : rc;
     }
-    tally total = {0}, groups = {0};
-    tally *rules = xcalloc(s.nrules + 1, sizeof *rules);
-    size_t nmem;
-    tally *members = member_tallies(&s, &nmem);
-    for (size_t i = 0; i < s.n; i++) {
-        const cr_obligation *o = &s.o[i];
-        if (!is_node && o->member_id != id)
+    c->rules = xcalloc(c->s.nrules + 1, sizeof *c->rules);
+    c->members = member_tallies(&c->s, &c->nmem);
+    for (size_t i = 0; i < c->s.n; i++) {
+        const cr_obligation *o = &c->s.o[i];
+        if (!is_node && o->member_id != c->id)
             continue;
-        tally_add(&total, o);
-        tally_add(&rules[o->rule], o);
+        tally_add(&c->total, o);
+        tally_add(&c->rules[o->rule], o);
         if (!o->member_id) {
-            tally_add(&groups, o);
+            tally_add(&c->groups, o);
             continue;
         }
         tally key = {.id = o->member_id};
-        tally *m = bsearch(&key, members, nmem, sizeof *members, cmp_tally);
+        tally *m = bsearch(&key, c->members, c->nmem, sizeof *c->members, cmp_tally);
         if (m)
             tally_add(m, o);
     }
+    return LX_OK;
+}
+
+/* Compliance of a member (node == 0) or of a node, over ?from..?to. */
+static lx_status compliance_generic(req *r, int is_node)
+{
+    static const char *const known[] = {"from", "to", "date", "members", NULL};
+    compliance c;
+    lx_status rc = compliance_load(r, is_node, known, &c);
+    if (rc)
+        return rc;
+    const char *mq = req_query(r, "members");
+    int with_members = !mq || !strcmp(mq, "1");
     json_t *jr = json_array(), *jm = json_array();
-    for (size_t i = 0; i < s.nrules; i++) {
-        json_t *j = tally_json(&rules[i]);
-        json_object_set_new(j, "rule", json_string(s.rules[i].key));
+    for (size_t i = 0; i < c.s.nrules; i++) {
+        json_t *j = tally_json(&c.rules[i]);
+        json_object_set_new(j, "rule", json_string(c.s.rules[i].key));
         json_array_append_new(jr, j);
     }
-    for (size_t i = 0; with_members && i < nmem; i++) {
-        if (!is_node && members[i].id != id)
+    for (size_t i = 0; with_members && i < c.nmem; i++) {
+        if (!is_node && c.members[i].id != c.id)
             continue;
-        json_t *j = tally_json(&members[i]);
-        json_object_set_new(j, "member_id", json_integer(members[i].id));
+        json_t *j = tally_json(&c.members[i]);
+        json_object_set_new(j, "member_id", json_integer(c.members[i].id));
         json_array_append_new(jm, j);
     }
-    json_t *body = json_pack("{s:o,s:o,s:o,s:o,s:o}", "from", date_json(from), "to",
-                             date_json(to), "total", tally_json(&total), "rules", jr,
+    json_t *body = json_pack("{s:o,s:o,s:o,s:o,s:o}", "from", date_json(c.from), "to",
+                             date_json(c.to), "total", tally_json(&c.total), "rules", jr,
                              "members", jm);
-    json_object_set_new(body, is_node ? "node_id" : "member_id", json_integer(id));
+    json_object_set_new(body, is_node ? "node_id" : "member_id", json_integer(c.id));
     if (is_node)
-        json_object_set_new(body, "groups", tally_json(&groups));
-    free(rules);
-    free(members);
-    due_set_release(&s);
+        json_object_set_new(body, "groups", tally_json(&c.groups));
+    compliance_release(&c);
     req_reply(r, 200, body);
     return LX_OK;
+}
+
+/* One row of the compliance sheet: what it is, its id and name, then the figures and the
+ * share of what fell due that was made ("" when nothing fell due). */
+static void sheet_row(xlsx_out *x, arena *a, const char *what, const char *id, const char *name,
+                      const tally *t)
+{
+    int made = t->on_time + t->late;
+    const char *cells[] = {
+        what, id, name, arena_printf(a, "%d", t->due), arena_printf(a, "%d", made),
+        arena_printf(a, "%d", t->on_time), arena_printf(a, "%d", t->late),
+        arena_printf(a, "%d", t->missed), arena_printf(a, "%d", t->open),
+        t->due ? arena_printf(a, "%.1f%%", 100.0 * made / t->due) : ""};
+    xlsx_out_row(x, cells, sizeof cells / sizeof *cells);
+}
+
+static lx_status write_compliance(const compliance *c, const char *path, db *d, int64_t county,
+                                  arena *a)
+{
+    static const char *const head[] = {"类别", "编号", "名称", "应完成", "已完成", "按时",
+                                       "逾期完成", "未完成", "未到期", "完成率"};
+    const char *place = "", **names = arena_alloc(a, sizeof *names * (c->nmem + 1));
+    int64_t *ids = arena_alloc(a, sizeof *ids * (c->nmem + 1));
+    for (size_t i = 0; i < c->nmem; i++)
+        ids[i] = c->members[i].id;
+    lx_status rc = due_names(d, county, 1, &c->id, 1, a, &place);
+    if (!rc)
+        rc = due_names(d, county, 0, ids, c->nmem, a, names);
+    if (rc)
+        return rc;
+    xlsx_out *x = xlsx_out_open(path, "联系考核");
+    if (!x)
+        return LX_EIO;
+    char period[64];
+    int f = cr_ymd_of_day(c->from), t = cr_ymd_of_day(c->to);
+    snprintf(period, sizeof period, "%04d-%02d-%02d 至 %04d-%02d-%02d", f / 10000, f / 100 % 100,
+             f % 100, t / 10000, t / 100 % 100, t % 100);
+    const char *title[] = {"期间", period};
+    xlsx_out_header(x, title, 2);
+    xlsx_out_header(x, head, sizeof head / sizeof *head);
+    sheet_row(x, a, "合计", arena_printf(a, "%lld", (long long)c->id), place, &c->total);
+    for (size_t i = 0; i < c->s.nrules; i++)
+        sheet_row(x, a, "规则", c->s.rules[i].key, "", &c->rules[i]);
+    sheet_row(x, a, "院坝会", "", "", &c->groups);
+    for (size_t i = 0; i < c->nmem; i++)
+        sheet_row(x, a, "党员", arena_printf(a, "%lld", (long long)ids[i]), names[i],
+                  &c->members[i]);
+    return xlsx_out_close(x);
+}
+
+/* The compliance of a place as a sheet: the totals, each rule, the groups' meetings and
+ * each member, with the place's name and the members' names. */
+lx_status api_node_compliance_export(req *r)
+{
+    static const char *const known[] = {"from", "to", "date", NULL};
+    compliance c;
+    char path[256] = "";
+    int have_file = 0;
+    lx_status rc = compliance_load(r, 1, known, &c);
+    if (rc)
+        return rc;
+    rc = file_temp(path, sizeof path, "lianxin-compliance");
+    if (!rc) {
+        have_file = 1;
+        rc = write_compliance(&c, path, store_db(), r->who.county_id, r->a);
+    }
+    if (!rc) {
+        /* The export is audited before the file leaves. */
+        audit_rec ar = {&r->who, r->addr, "compliance.export",
+                        arena_printf(r->a, "nodes/%lld", (long long)c.id), "ok",
+                        arena_printf(r->a, "{\"members\":%zu}", c.nmem)};
+        rc = audit_log(&ar);
+    }
+    if (!rc)
+        rc = req_reply_xlsx(r, path, (size_t)1 << 26,
+                            arena_printf(r->a, "compliance-%lld.xlsx", (long long)c.id));
+    else if (have_file)
+        unlink(path);
+    compliance_release(&c);
+    return rc;
 }
 
 lx_status api_member_compliance(req *r)

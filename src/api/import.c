@@ -43,21 +43,18 @@ lx_status api_import(req *r)
 lx_status api_import_template(req *r)
 {
     int kind = ledger_kind_parse(r->param[0]);
-    char path[256], *data = NULL;
-    size_t len = 0;
+    char path[256];
     if (kind < 0)
         return req_fail(r, LX_ENOTFOUND, "kind", "ledgers are households or members");
     lx_status rc = file_temp(path, sizeof path, "lianxin-template");
     if (rc)
         return rc;
     rc = import_template((ledger_kind)kind, path);
-    if (!rc)
-        rc = file_read_all(path, 1u << 20, &data, &len);
-    unlink(path);
-    if (rc)
+    if (rc) {
+        unlink(path);
         return rc;
-    req_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  data, len,
-                  kind == LEDGER_HOUSEHOLDS ? "households-template.xlsx" : "members-template.xlsx");
-    return LX_OK;
+    }
+    return req_reply_xlsx(r, path, 1u << 20,
+                          kind == LEDGER_HOUSEHOLDS ? "households-template.xlsx"
+                                                    : "members-template.xlsx");
 }

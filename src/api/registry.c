@@ -290,8 +290,7 @@ lx_status api_reg_export(req *r)
     list_query lq;
     int unmask = 0;
     int64_t total = 0;
-    char path[256], *data = NULL;
-    size_t len = 0;
+    char path[256];
     const char *um = req_query(r, "unmask"), *reason = req_query(r, "reason");
     lx_status rc = parse_list_query(r, &lq, 1);
     if (rc)
@@ -317,12 +316,9 @@ lx_status api_reg_export(req *r)
         free(detail);
         json_decref(dj);
     }
-    if (!rc)
-        rc = file_read_all(path, (size_t)1 << 31, &data, &len);
-    unlink(path);
-    if (rc)
+    if (rc) {
+        unlink(path);
         return rc;
-    req_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
-                  len, arena_printf(r->a, "%s.xlsx", res->name));
-    return LX_OK;
+    }
+    return req_reply_xlsx(r, path, (size_t)1 << 31, arena_printf(r->a, "%s.xlsx", res->name));
 }

@@ -82,6 +82,10 @@ void req_reply(req *r, int status, json_t *body);
 /* Reply with bytes (the request takes ownership of data, malloc'd). */
 void req_reply_raw(req *r, int status, const char *ctype, char *data, size_t len,
                    const char *filename);
+/* Reply 200 with the workbook written at path (a temporary file, removed here whatever
+ * happens) as an attachment named filename; LX_ETOOBIG past max bytes, LX_EIO if it
+ * cannot be read. */
+lx_status req_reply_xlsx(req *r, const char *path, size_t max, const char *filename);
 /* Reply with JSON already written as text (compact, UTF-8) in sb; the
  * request takes the storage and leaves sb empty. For hot replies (lists,
  * details) that skip building a jansson tree. */

@@ -96,6 +96,8 @@ const route routes[] = {
     {"GET", "/api/v1/nodes/{id}/compliance", api_node_compliance, PERM_CONTACT_READ, 0, NULL,
      "compliance of everything under a place ?from..?to: totals, per rule, per member"
      " (?members=0: without the members)"},
+    {"GET", "/api/v1/nodes/{id}/compliance.xlsx", api_node_compliance_export, PERM_EXPORT, 0,
+     NULL, "the compliance of a place ?from..?to as XLSX: totals, each rule, each member by name"},
     {"GET", "/api/v1/coverage/export.xlsx", api_coverage_export, PERM_EXPORT, 0, NULL,
      "the coverage report as XLSX"},
     {"POST", "/api/v1/policies/presets/{name}", api_policy_preset, PERM_POLICY_WRITE, R_JSON,

@@ -5,6 +5,7 @@
 #include "store/policies.h"
 #include "store/store.h"
 #include "util/crypto.h"
+#include "util/fileio.h"
 #include "util/log.h"
 #include "util/msgcat.h"
 #include "util/timeutil.h"
@@ -49,6 +50,18 @@ void req_reply_raw(req *r, int status, const char *ctype, char *data, size_t len
     r->rawlen = len;
     r->ctype = ctype;
     r->filename = filename;
+}
+
+lx_status req_reply_xlsx(req *r, const char *path, size_t max, const char *filename)
+{
+    char *data = NULL;
+    size_t len = 0;
+    lx_status rc = file_read_all(path, max, &data, &len);
+    unlink(path);
+    if (!rc)
+        req_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      data, len, filename);
+    return rc;
 }
 
 void req_reply_text(req *r, int status, strbuf *sb)

@@ -710,6 +710,25 @@ lx_status due_last_visits(db *d, const principal *p, int64_t member_id, int64_t 
     return rc;
 }
 
+lx_status due_names(db *d, int64_t county_id, int is_node, const int64_t *ids, size_t n,
+                    arena *a, const char **names)
+{
+    db_stmt *st = NULL;
+    lx_status rc = db_prepare(d, is_node ? "SELECT name FROM nodes WHERE id = ? AND county_id = ?"
+                                         : "SELECT name FROM members WHERE id = ? AND county_id = ?",
+                              &st);
+    for (size_t i = 0; !rc && i < n; i++) {
+        int row = 0;
+        db_reset(st);
+        db_bind_int(st, 1, ids[i]);
+        db_bind_int(st, 2, county_id);
+        rc = db_step(st, &row);
+        names[i] = arena_strdup(a, !rc && row ? db_col_text(st, 0) : "");
+    }
+    db_done(st);
+    return rc;
+}
+
 lx_status due_check(db *d, const principal *p, int is_node, int64_t id)
 {
     scope sc = scope_for(p, is_node ? RES_NODES : RES_MEMBERS);

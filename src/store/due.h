@@ -54,6 +54,10 @@ lx_status due_last_visits(db *d, const principal *p, int64_t member_id, int64_t 
 /* LX_OK if the member (is_node 0) or node is in p's scope, LX_ENOTFOUND if not. */
 lx_status due_check(db *d, const principal *p, int is_node, int64_t id);
 
+/* The names of places (is_node 1) or members (0) ids[0..n-1] of the county, into
+ * names[i] (strings of arena a; "" for an id the county does not have). */
+lx_status due_names(db *d, int64_t county_id, int is_node, const int64_t *ids, size_t n,
+                    struct arena *a, const char **names);
 /* The county's UTC offset in seconds (Asia/Shanghai: 28800 by default). */
 int due_utc_offset(db *d, int64_t county_id);
 

@@ -4,8 +4,7 @@
 // export is a real workbook holding the same table, and it is audited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateRawSync } from 'node:zlib';
-import { startServer, Client, listAll as all } from './lib.mjs';
+import { startServer, Client, listAll as all, unzip, sheetRows } from './lib.mjs';
 
 const FIGURES = ['households', 'households_without_liaison', 'households_in_difficulty',
   'in_difficulty_without_assistance', 'hardest', 'hardest_without_leader', 'members',
@@ -227,43 +226,6 @@ test('the report refuses bad parameters, naming them', async () => {
   const secadmin = await new Client(srv.base).loginReady('secadmin');
   assert.equal((await secadmin.get('/api/v1/coverage')).status, 403);
 });
-
-// The files of a ZIP archive (stored or deflated), by name.
-function unzip(buf) {
-  const files = new Map();
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'a ZIP archive');
-  let at = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
-    assert.equal(buf.readUInt32LE(at), 0x02014b50);
-    const method = buf.readUInt16LE(at + 10); const size = buf.readUInt32LE(at + 20);
-    const nlen = buf.readUInt16LE(at + 28); const xlen = buf.readUInt16LE(at + 30); const clen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.subarray(at + 46, at + 46 + nlen).toString();
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    files.set(name, method === 8 ? inflateRawSync(data) : data);
-    at += 46 + nlen + xlen + clen;
-  }
-  return files;
-}
-
-// The first sheet as rows of cell texts.
-function sheetRows(files) {
-  const unxml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  const shared = [...(files.get('xl/sharedStrings.xml')?.toString() ?? '').matchAll(/<si>([\s\S]*?)<\/si>/g)]
-    .map((m) => unxml([...m[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
-  const xml = files.get('xl/worksheets/sheet1.xml').toString();
-  return [...xml.matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((row) =>
-    [...row[1].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)].map((c) => {
-      const body = c[2] ?? '';
-      const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
-      if (/t="s"/.test(c[1])) return shared[Number(v)];
-      const t = /<t[^>]*>([\s\S]*?)<\/t>/.exec(body)?.[1];
-      return unxml(t ?? v ?? '');
-    }));
-}
 
 test('the XLSX export holds the same table with Chinese headers, and is audited', async () => {
   const town1 = (await coverage(county)).children[0];

@@ -2,11 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client } from './lib.mjs';
+import { startServer, Client, unzip, sheetRows } from './lib.mjs';
 
 let srv; let county; let town; let me; let other;
 const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 const rows = (q) => sql(q).split('\n').filter(Boolean).map((l) => l.split('|'));
+const rows2name = (node) => sql(`SELECT name FROM nodes WHERE id = ${node}`);
 // Unix seconds of a Beijing wall-clock time.
 const bj = (ymd, hh = 10, mm = 0) => Date.UTC(+ymd.slice(0, 4), +ymd.slice(5, 7) - 1, +ymd.slice(8, 10), hh, mm) / 1000 - 8 * 3600;
 const TAG = { lonely_elderly: 1 << 3, left_behind_child: 1 << 4 };
@@ -250,6 +251,45 @@ test('a place\'s compliance without its members: the same totals and rules, no m
   assert.deepEqual(lean.body.total, full.body.total);
   assert.deepEqual(lean.body.rules, full.body.rules);
   assert.equal((await town.get(`/api/v1/nodes/${me.node_id}/compliance?from=2026-03-01&to=2026-03-31&members=no`)).status, 400);
+});
+
+test('a place\'s compliance as XLSX: the same figures, the place and members by name; bad input and other places refused', async () => {
+  const q = 'from=2026-03-01&to=2026-03-31&date=2026-04-10';
+  const json = (await town.get(`/api/v1/nodes/${me.node_id}/compliance?${q}`)).body;
+  const x = await town.req('GET', `/api/v1/nodes/${me.node_id}/compliance.xlsx?${q}`, undefined, { raw: true });
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assert.match(x.headers.get('content-disposition') ?? '', /compliance-\d+\.xlsx/);
+  const rows = sheetRows(unzip(Buffer.from(await x.arrayBuffer())));
+  assert.deepEqual(rows[0], ['期间', '2026-03-01 至 2026-03-31']);
+  const head = rows[1];
+  const col = (label) => { const i = head.indexOf(label); assert.ok(i >= 0, `header ${label}: ${head}`); return i; };
+  const figures = (cells) => ({ due: +cells[col('应完成')], made: +cells[col('已完成')], on_time: +cells[col('按时')],
+    late: +cells[col('逾期完成')], missed: +cells[col('未完成')], open: +cells[col('未到期')] });
+  const of = (what) => rows.slice(2).filter((r) => r[col('类别')] === what);
+  const [total] = of('合计');
+  assert.equal(total[col('名称')], rows2name(me.node_id));
+  assert.deepEqual(figures(total), json.total);
+  const t = json.total;
+  assert.equal(total[col('完成率')], t.due ? `${(100 * t.made / t.due).toFixed(1)}%` : '');
+  assert.deepEqual(of('规则').map((r) => ({ rule: r[col('编号')], ...figures(r) })), json.rules);
+  assert.deepEqual(figures(of('院坝会')[0]), json.groups);
+  const members = of('党员');
+  assert.deepEqual(members.map((r) => ({ ...figures(r), member_id: +r[col('编号')] })), json.members);
+  const a = members.find((r) => +r[col('编号')] === A);
+  assert.equal(a[col('名称')], sql(`SELECT name FROM members WHERE id = ${A}`));
+  assert.ok(json.total.due > 0 && json.members.some((m) => m.made > 0), 'the month has something due and made');
+  // audited as an export
+  assert.equal(sql(`SELECT count(*) FROM audit WHERE action = 'compliance.export' AND object = 'nodes/${me.node_id}'`), '1');
+  // bad input names the field; another township and a member are refused
+  for (const [qs, field] of [['from=2026-03-31&to=2026-03-01', 'to'], ['from=x&to=2026-03-01', 'from'], ['members=0&from=2026-03-01&to=2026-03-31', 'members']]) {
+    const r = await town.get(`/api/v1/nodes/${me.node_id}/compliance.xlsx?${qs}`);
+    assert.equal(r.status, 400, `${qs}: ${r.text}`);
+    assert.equal(r.body.error.field, field, qs);
+  }
+  assert.equal((await town.get(`/api/v1/nodes/${other}/compliance.xlsx?${q}`)).status, 404);
+  assert.equal((await town.get(`/api/v1/nodes/999999999/compliance.xlsx?${q}`)).status, 404);
+  assert.equal(sql("SELECT count(*) FROM audit WHERE action = 'compliance.export'"), '1');
 });
 
 test('days are Beijing days: a visit at half past midnight is on that day, not on the UTC day before', async () => {

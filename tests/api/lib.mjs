@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
 
 export const BIN = process.env.LIANXIN_BIN;
 if (!BIN) throw new Error('LIANXIN_BIN is not set');
@@ -138,4 +140,49 @@ export function idno(first17) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
   return first17 + '10X98765432'[s % 11];
+}
+
+// The files of a ZIP archive (stored or deflated), by name.
+export function unzip(buf) {
+  const files = new Map();
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, 'a ZIP archive');
+  let at = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50);
+    const method = buf.readUInt16LE(at + 10); const size = buf.readUInt32LE(at + 20);
+    const nlen = buf.readUInt16LE(at + 28); const xlen = buf.readUInt16LE(at + 30); const clen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nlen).toString();
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    files.set(name, method === 8 ? inflateRawSync(data) : data);
+    at += 46 + nlen + xlen + clen;
+  }
+  return files;
+}
+
+// The first sheet as rows of cell texts.
+export function sheetRows(files) {
+  const unxml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const shared = [...(files.get('xl/sharedStrings.xml')?.toString() ?? '').matchAll(/<si>([\s\S]*?)<\/si>/g)]
+    .map((m) => unxml([...m[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
+  const xml = files.get('xl/worksheets/sheet1.xml').toString();
+  // A cell's column from its reference (r="C5": 2); an empty cell is not written, so
+  // the cells after it go where their references put them, and the gap is ''.
+  const column = (ref) => [...ref.replace(/\d+$/, '')].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+  return [...xml.matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((row) => {
+    const cells = [];
+    for (const c of row[1].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      const body = c[2] ?? '';
+      const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
+      const t = /<t[^>]*>([\s\S]*?)<\/t>/.exec(body)?.[1];
+      const ref = /\br="([A-Z]+\d+)"/.exec(c[1])?.[1];
+      const at = ref ? column(ref) : cells.length;
+      while (cells.length < at) cells.push('');
+      cells[at] = /t="s"/.test(c[1]) ? shared[Number(v)] : unxml(t ?? v ?? '');
+    }
+    return cells;
+  });
 }

@@ -246,6 +246,12 @@ test('compliance figures equal the API\'s, for a township and the village drille
   };
   await page.locator('[data-test=total] [data-fig=due]').waitFor();
   assert.deepEqual(await shown(), await want(townshipMe.node_id));
+  // The same month as a sheet.
+  const href = await page.locator('[data-test=comp-export]').getAttribute('href');
+  assert.equal(href, `/api/v1/nodes/${townshipMe.node_id}/compliance.xlsx?from=${range.from}&to=${range.to}`);
+  const x = await page.request.get(srv.base + href);
+  assert.equal(x.status(), 200);
+  assert.match(x.headers()['content-type'], /spreadsheetml/);
   // The village's row among the children, then the village itself.
   const vrow = page.locator('[data-test=children] .el-table__body tr', { has: page.locator(`[data-node="${villageMe.node_id}"]`) });
   await vrow.locator('[data-fig=due]', { hasText: /\d/ }).waitFor();

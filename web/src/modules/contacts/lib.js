@@ -12,6 +12,7 @@ export const ROLES = {
   write: ['county_admin', 'township_admin', 'village_secretary', 'group_leader'],
   cases: ['county_admin', 'township_admin', 'village_secretary', 'group_leader'],
   form: ['county_admin'],
+  export: ['county_admin', 'township_admin', 'village_secretary', 'group_leader', 'inspector'], // export
 };
 export function allowed(role, key) { return !!ROLES[key]?.includes(role); }
 
