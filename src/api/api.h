@@ -31,6 +31,7 @@ lx_status api_assign_get(req *r);
 lx_status api_assign_changes(req *r);
 lx_status api_assign_apply(req *r);
 lx_status api_pairings_list(req *r);
+lx_status api_pairings_get(req *r);
 lx_status api_pairings_create(req *r);
 lx_status api_pairings_end(req *r);
 

@@ -159,6 +159,24 @@ lx_status api_pairings_list(req *r)
     return LX_OK;
 }
 
+lx_status api_pairings_get(req *r)
+{
+    static const char *const known[] = {NULL};
+    json_t *p = NULL;
+    int64_t id = req_id(r, 0);
+    lx_status rc = req_query_only(r, known);
+    if (rc)
+        return rc;
+    rc = id > 0 ? pairing_get(store_db(), &r->who, id, &p) : LX_ENOTFOUND;
+    if (rc == LX_ENOTFOUND)
+        return req_fail(r, rc, "id", "no such pairing in your scope");
+    if (rc)
+        return rc;
+    api_audit_read(r, "pairings.read", arena_printf(r->a, "pairings/%lld", (long long)id), NULL);
+    req_reply(r, 200, p);
+    return LX_OK;
+}
+
 typedef struct pair_ctx {
     req *r;
     int layer;

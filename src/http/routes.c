@@ -62,6 +62,8 @@ const route routes[] = {
      "apply a planned run in one transaction (409 if pairings changed since)"},
     {"GET", "/api/v1/pairings", api_pairings_list, PERM_PAIRING_READ, 0, NULL,
      "pairings in scope (?household_id, member_id, node_id = at or under, layer, active)"},
+    {"GET", "/api/v1/pairings/{id}", api_pairings_get, PERM_PAIRING_READ, 0, NULL,
+     "one pairing in scope, active or ended, as the list shows it"},
     {"POST", "/api/v1/pairings", api_pairings_create, PERM_PAIRING_WRITE, R_JSON, NULL,
      "pair by hand {layer, household_id, member_id, reason}"},
     {"POST", "/api/v1/pairings/{id}/end", api_pairings_end, PERM_PAIRING_WRITE, R_JSON, NULL,

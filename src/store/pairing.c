@@ -1089,9 +1089,10 @@ lx_status pairing_end(db *d, const principal *who, const char *addr, int64_t pai
     return rc;
 }
 
-lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_t member_id,
-                       int64_t node_id, const char *layer, int active, int64_t after, int limit,
-                       json_t **items, int64_t *next)
+/* pairing_list, or with only_id the one pairing of that id. */
+static lx_status list_rows(db *d, const principal *who, int64_t only_id, int64_t household_id,
+                           int64_t member_id, int64_t node_id, const char *layer, int active,
+                           int64_t after, int limit, json_t **items, int64_t *next)
 {
     qb q;
     db_stmt *st = NULL;
@@ -1123,6 +1124,10 @@ lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_
                " JOIN members m ON m.id = p.member_id WHERE p.id > ?");
     qb_int(&q, after);
     qb_scope(&q, &s, RES_HOUSEHOLDS, "t");
+    if (only_id) {
+        qb_sql(&q, " AND p.id = ?");
+        qb_int(&q, only_id);
+    }
     if (household_id) {
         qb_sql(&q, " AND p.household_id = ?");
         qb_int(&q, household_id);
@@ -1160,6 +1165,30 @@ lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_
     }
     db_done(st);
     qb_release(&q);
+    return rc;
+}
+
+lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_t member_id,
+                       int64_t node_id, const char *layer, int active, int64_t after, int limit,
+                       json_t **items, int64_t *next)
+{
+    return list_rows(d, who, 0, household_id, member_id, node_id, layer, active, after, limit,
+                     items, next);
+}
+
+lx_status pairing_get(db *d, const principal *who, int64_t id, json_t **out)
+{
+    json_t *items = NULL;
+    int64_t next = 0;
+    *out = NULL;
+    if (id <= 0)
+        return LX_ENOTFOUND; /* 0 would mean "any" below */
+    lx_status rc = list_rows(d, who, id, 0, 0, 0, NULL, -1, 0, 1, &items, &next);
+    if (!rc && json_array_size(items) == 1)
+        *out = json_incref(json_array_get(items, 0));
+    else if (!rc)
+        rc = LX_ENOTFOUND;
+    json_decref(items);
     return rc;
 }
 

@@ -95,5 +95,8 @@ lx_status pairing_end(db *d, const principal *who, const char *addr, int64_t pai
 lx_status pairing_list(db *d, const principal *who, int64_t household_id, int64_t member_id,
                        int64_t node_id, const char *layer, int active, int64_t after, int limit,
                        json_t **items, int64_t *next);
+/* One pairing in scope, active or ended, as pairing_list gives it; LX_ENOTFOUND if there is
+ * none of that id (> 0) in who's scope. *out is the caller's. */
+lx_status pairing_get(db *d, const principal *who, int64_t id, json_t **out);
 
 #endif

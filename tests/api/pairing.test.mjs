@@ -157,6 +157,32 @@ test('a township admin cannot pair or unpair another township\'s households', as
   assert.equal(seen.length, 0);
 });
 
+test('one pairing by id: as the list shows it, ended ones too; another township\'s is not found', async () => {
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const mine = new Set((await all(county, `/api/v1/households?under=${me.node_id}`)).map((h) => h.id));
+  const pairs = await all(county, '/api/v1/pairings?active=all');
+  const own = pairs.find((p) => mine.has(p.household_id));
+  const theirs = pairs.find((p) => !mine.has(p.household_id));
+  assert.ok(own && theirs);
+  const r = await town.get(`/api/v1/pairings/${own.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body, own);
+  const ended = pairs.find((p) => p.ended_at);
+  if (ended) assert.deepEqual((await county.get(`/api/v1/pairings/${ended.id}`)).body, ended);
+  // out of scope, missing, malformed, unknown parameters
+  for (const [path, status, field] of [[`/api/v1/pairings/${theirs.id}`, 404, 'id'], ['/api/v1/pairings/999999999', 404, 'id'],
+    [`/api/v1/pairings/${own.id}?x=1`, 400, 'x']]) {
+    const res = await town.get(path);
+    assert.equal(res.status, status, `${path}: ${res.text}`);
+    assert.equal(res.body.error.field, field, path);
+  }
+  assert.equal((await town.get('/api/v1/pairings/abc')).status, 404);
+  // the read is audited with the pairing named (the audit list writes out what is queued first)
+  const auditor = await new Client(srv.base).loginReady('auditadmin');
+  const audit = await all(auditor, '/api/v1/audit');
+  assert.ok(audit.some((a) => a.action === 'pairings.read' && a.object === `pairings/${own.id}`));
+});
+
 test('the pairings of a place: node_id takes the households at or under it', async () => {
   const towns = (await county.get('/api/v1/nodes?level=2')).body.items;
   const pairs = await all(county, '/api/v1/pairings?layer=liaison');

@@ -42,19 +42,19 @@ describe('the pairings list', () => {
     expect(pairingQuery({ layer: '', status: 'all' }, null)).toEqual({ node_id: undefined, layer: undefined, member_id: undefined, household_id: undefined, active: 'all' });
     expect(pairingQuery({ layer: 'bogus', status: '?' }, null).active).toBe('1');
   });
-  it('finds one pairing by id through the list, or nothing when it is out of reach', async () => {
+  it('finds one pairing by id, or nothing when it is out of reach; other failures are not hidden', async () => {
     const asked = [];
-    const rows = [{ id: 5 }, { id: 9 }];
-    const getImpl = async (path, q) => { asked.push([path, q]); return { items: rows.filter((r) => r.id > (q.after ?? 0)).slice(0, q.limit) }; };
+    const getImpl = async (path) => {
+      asked.push(path);
+      if (path === '/pairings/5') return { id: 5 };
+      throw Object.assign(new Error('no such pairing'), { status: path === '/pairings/7' ? 500 : 404 });
+    };
     expect(await findPairing('5', { getImpl })).toEqual({ id: 5 });
-    expect(asked[0]).toEqual(['/pairings', { active: 'all', after: 4, limit: 1 }]);
-    expect(await findPairing(6, { getImpl })).toBeNull(); // the next one in scope is another
-    expect(await findPairing(10, { getImpl })).toBeNull();
-    expect(await findPairing('x', { getImpl })).toBeNull();
-    expect(await findPairing(0, { getImpl })).toBeNull();
-    const first = [];
-    await findPairing(1, { getImpl: async (p, q) => { first.push(q); return { items: [] }; } });
-    expect(first[0].after).toBeUndefined();
+    expect(asked).toEqual(['/pairings/5']);
+    expect(await findPairing(6, { getImpl })).toBeNull();
+    await expect(findPairing(7, { getImpl })).rejects.toThrow('no such pairing');
+    for (const bad of ['x', 0, -3, 2.5]) expect(await findPairing(bad, { getImpl })).toBeNull();
+    expect(asked).toEqual(['/pairings/5', '/pairings/6', '/pairings/7']); // nothing asked for a bad id
   });
 });
 

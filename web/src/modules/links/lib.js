@@ -25,15 +25,17 @@ export function pairingQuery(filters, place) {
   };
 }
 
-// One pairing by id, as the list shows it, or null when there is none in the caller's scope.
-// There is no GET /pairings/{id}: the list in id order from just before it (its cursor is the
-// last id given) answers with it first when the caller may see it.
+// One pairing by id, as the list shows it, or null when there is none in the caller's scope
+// (404); other failures are thrown.
 export async function findPairing(id, { getImpl = get } = {}) {
   const n = Number(id);
   if (!Number.isInteger(n) || n <= 0) return null;
-  const page = await getImpl('/pairings', { active: 'all', after: n > 1 ? n - 1 : undefined, limit: 1 });
-  const p = page?.items?.[0];
-  return p && p.id === n ? p : null;
+  try {
+    return await getImpl(`/pairings/${n}`);
+  } catch (err) {
+    if (err?.status === 404) return null;
+    throw err;
+  }
 }
 
 // A refusal of err: {field, text} with the field the server named (or '_') and the server's
