@@ -253,7 +253,7 @@ test("an import's dry-run report and its refusal give their reasons in the reque
     assert.deepEqual(reasons['zh-CN'], ['身份证号有误：校验位不正确', '上一级地方下没有这个地名，或不在您的管辖范围内',
       '有些行有问题，没有导入任何数据（请修改后重新导入，或只导入无误的行）', '身份证号有误：校验位不正确']);
     assert.deepEqual(reasons['zh-TW'], ['身份證號有誤：校驗位不正確', '上一級地方下沒有這個地名，或不在您的管轄範圍內',
-      '有些行有問題，沒有導入任何數據（請修改後重新導入，或只導入無誤的行）', '身份證號有誤：校驗位不正確']);
+      '有些行有問題，沒有匯入任何資料（請修改後重新匯入，或只匯入無誤的行）', '身份證號有誤：校驗位不正確']);
     assert.deepEqual(reasons[null], reasons['zh-CN']);
   } finally { await srv.stop(); }
 });

@@ -168,7 +168,7 @@ static void test_a_message_comes_in_the_threads_language(void **state)
     assert_string_equal(buf, "文件超过 5000 行");
     lx_lang_set(LX_LANG_HANT);
     lx_msgf(buf, sizeof buf, "the file has more than %zu rows", (size_t)5000);
-    assert_string_equal(buf, "文件超過 5000 行");
+    assert_string_equal(buf, "檔案超過 5000 行");
 }
 
 static void test_positional_translations_take_their_arguments_by_position(void **state)
