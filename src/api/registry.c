@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,6 +29,27 @@ typedef struct qctx {
     int allow_export;    /* accept unmask= and reason= */
 } qctx;
 
+/* ids=3,17,42: up to LIST_MAX_IDS positive ids, separated by commas. */
+static lx_status parse_ids(req *r, const char *value, list_query *lq)
+{
+    int64_t *ids = arena_alloc(r->a, sizeof *ids * LIST_MAX_IDS);
+    int n = 0;
+    for (const char *p = value;; p++) {
+        char *end = NULL;
+        long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
+        if (v <= 0 || v == LLONG_MAX || n == LIST_MAX_IDS || (*end && *end != ','))
+            return req_fail(r, LX_EINVAL, "ids", "ids is a list of up to %d positive ids, separated by commas",
+                            LIST_MAX_IDS);
+        ids[n++] = v;
+        p = end;
+        if (!*p)
+            break;
+    }
+    lq->ids = ids;
+    lq->nids = n;
+    return LX_OK;
+}
+
 static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *value)
 {
@@ -40,6 +62,8 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
         value = "";
     if (!strcmp(key, "q")) {
         lq->q = value;
+    } else if (!strcmp(key, "ids")) {
+        c->rc = parse_ids(c->r, value, lq);
     } else if (!strcmp(key, "under") || !strcmp(key, "after")) {
         char *end = NULL;
         long long v = strtoll(value, &end, 10);

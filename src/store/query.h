@@ -6,7 +6,7 @@
 #include "store/db.h"
 #include "util/strbuf.h"
 
-#define QB_MAX_PARAMS 48
+#define QB_MAX_PARAMS 112 /* a list with every filter, a search and LIST_MAX_IDS ids */
 
 /* A query under construction: SQL text and the values for its `?`s. Text and
  * blob parameters are borrowed and must outlive qb_prepare. */

@@ -380,8 +380,10 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
         }
     }
     int search = lq->q && *lq->q;
+    /* A search and a list of ids come in id order, driven by their matches. */
+    int by_id = search || lq->nids > 0;
     qb_init(&q);
-    q.scope_as_filter = search;
+    q.scope_as_filter = by_id;
     select_cols(&q, r);
     strbuf_addf(&q.sql, " FROM %s t WHERE 1 = 1", r->table);
     qb_scope(&q, &eff, r->kind, "t");
@@ -392,6 +394,14 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
     }
     if (under_path[0])
         qb_prefix(&q, "t.path", under_path);
+    if (lq->nids > 0) {
+        qb_sql(&q, " AND t.id IN (");
+        for (int i = 0; i < lq->nids; i++) {
+            qb_sql(&q, i ? ", ?" : "?");
+            qb_int(&q, lq->ids[i]);
+        }
+        qb_sql(&q, ")");
+    }
     for (int i = 0; i < lq->nfilter; i++) {
         const field *f = &r->fields[lq->filter[i].field];
         const rval *v = &lq->filter[i].v;
@@ -422,7 +432,7 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
                         !under_path[0];
         add_search(&q, r, s->county_id, lq->q, boundable ? &bound : NULL);
     }
-    if (lq->after > 0 && search) {
+    if (lq->after > 0 && by_id) {
         qb_sql(&q, " AND t.id > ?");
         qb_int(&q, lq->after);
     } else if (lq->after > 0) {
@@ -430,7 +440,7 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
                     r->table);
         qb_int(&q, lq->after);
     }
-    qb_sql(&q, search ? " ORDER BY t.id LIMIT ?" : " ORDER BY t.path, t.id LIMIT ?");
+    qb_sql(&q, by_id ? " ORDER BY t.id LIMIT ?" : " ORDER BY t.path, t.id LIMIT ?");
     qb_int(&q, limit + 1);
     rc = qb_prepare(&q, d, &st);
     if (rc)

@@ -7,6 +7,7 @@
 
 #define LIST_MAX_FILTERS 8
 #define LIST_MAX_LIMIT 500
+#define LIST_MAX_IDS 50 /* ids= of one list request (a page's references) */
 
 /* What a list asks for. */
 typedef struct list_query {
@@ -14,6 +15,8 @@ typedef struct list_query {
                              node names (households under them), or an exact phone or
                              ID number; NULL for none */
     int64_t under;        /* only records under this node (0: the whole scope) */
+    const int64_t *ids;   /* only these records (nids of them; 0: any), in id order */
+    int nids;
     int active;           /* 1 active only (default), 0 inactive only, -1 both */
     int64_t after;        /* cursor: ids greater than this */
     int limit;            /* page size, 1..LIST_MAX_LIMIT */

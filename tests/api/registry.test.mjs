@@ -187,3 +187,42 @@ test('walking a list page by page gives every record once, in tree order, search
   assert.deepEqual(foundPaged, found);
   assert.ok(found.length > 7);
 });
+
+test('ids= gives just those records in scope, in id order, audited once; bad lists are refused', async () => {
+  const town = await new Client(srv.base).loginReady('township');
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const mine = (await c.get(`/api/v1/households?under=${me.node_id}&limit=3`)).body.items.map((h) => h.id);
+  const other = (await c.get('/api/v1/nodes?level=2&limit=50')).body.items.find((n) => n.id !== me.node_id);
+  const theirs = (await c.get(`/api/v1/households?under=${other.id}&limit=1`)).body.items[0].id;
+  const ask = [mine[2], theirs, mine[0], 999999999, mine[1]];
+  const r = await town.get(`/api/v1/households?ids=${ask.join(',')}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.items.map((h) => h.id), [...mine].sort((a, b) => a - b)); // not theirs, not the missing one
+  assert.equal(r.body.items[0].address.includes('*') || r.body.items[0].address === null, true); // masked as in any list
+  // an inactive one only with active=all; with other filters the conditions add up
+  const gone = (await c.post(`/api/v1/households/${mine[0]}/deactivate`, { reason: '测试编号查询' })).status;
+  assert.equal(gone, 200);
+  assert.deepEqual((await town.get(`/api/v1/households?ids=${mine.join(',')}`)).body.items.map((h) => h.id).includes(mine[0]), false);
+  assert.ok((await town.get(`/api/v1/households?ids=${mine.join(',')}&active=all`)).body.items.some((h) => h.id === mine[0]));
+  assert.equal((await c.post(`/api/v1/households/${mine[0]}/activate`, {})).status, 200);
+  const first = (await c.get(`/api/v1/households?ids=${mine.join(',')}&limit=1`)).body;
+  assert.deepEqual([first.items.length, first.next], [1, String(Math.min(...mine))]);
+  // one audit record for the request, with the count
+  const audit = await new Client(srv.base).loginReady('auditadmin');
+  const records = [];
+  for (let after = 0; ;) {
+    const page = (await audit.get(`/api/v1/audit?limit=1000${after ? `&after=${after}` : ''}`)).body;
+    records.push(...page.items);
+    if (!page.next) break;
+    after = page.next;
+  }
+  const lists = records.filter((a) => a.username === 'township' && a.action === 'households.list');
+  assert.ok(lists.some((a) => a.detail?.count === 3));
+  // bad lists name the field
+  const many = Array.from({ length: 51 }, (_, i) => i + 1).join(',');
+  for (const bad of ['', 'x', '1,,2', '1,-2', '0', '1;2', '2.5', '99999999999999999999', many, '1,2,']) {
+    const res = await town.get(`/api/v1/households?ids=${encodeURIComponent(bad)}`);
+    assert.equal(res.status, 400, `ids=${bad}: ${res.text}`);
+    assert.equal(res.body.error.field, 'ids', bad);
+  }
+});

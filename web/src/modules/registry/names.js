@@ -1,8 +1,11 @@
 // names.js -- the names of records that rows refer to by id (a household's place, a member's
-// unit, a resident's household), read once each (GET /{kind}/{id}) and kept for the session.
+// unit, a resident's household), read for a whole page at once (GET /{kind}?ids=..., one
+// request and one audit record instead of one each) and kept for the session.
 import { reactive } from 'vue';
 import { get } from '../../lib/api.js';
 import { KINDS, titleOf } from './kinds.js';
+
+export const IDS_PER_REQUEST = 50; // the server's LIST_MAX_IDS
 
 const cache = reactive({});
 
@@ -12,15 +15,21 @@ export function refName(kind, id) {
   return cache[`${kind}/${id}`] ?? '';
 }
 
-// Read the names not known yet of the records `ids` of `kind`.
-export async function ensureNames(kind, ids) {
+// Read the names not known yet of the records `ids` of `kind`: '#id' for one out of reach.
+export async function ensureNames(kind, ids, { getImpl = get } = {}) {
   if (!KINDS[kind]) return;
-  const missing = [...new Set(ids.filter((id) => id !== null && id !== undefined))]
+  const missing = [...new Set(ids.map(Number).filter((id) => Number.isInteger(id) && id > 0))]
     .filter((id) => !(`${kind}/${id}` in cache));
-  await Promise.all(missing.map(async (id) => {
-    const key = `${kind}/${id}`;
-    cache[key] = '…';
-    try { cache[key] = titleOf(kind, await get(`/${kind}/${id}`)); } catch { cache[key] = `#${id}`; }
+  const chunks = [];
+  for (let i = 0; i < missing.length; i += IDS_PER_REQUEST) chunks.push(missing.slice(i, i + IDS_PER_REQUEST));
+  await Promise.all(chunks.map(async (chunk) => {
+    for (const id of chunk) cache[`${kind}/${id}`] = '…';
+    let items = [];
+    try {
+      items = (await getImpl(`/${kind}`, { ids: chunk.join(','), active: 'all', limit: chunk.length })).items ?? [];
+    } catch { /* each shown by id */ }
+    for (const rec of items) cache[`${kind}/${rec.id}`] = titleOf(kind, rec);
+    for (const id of chunk) if (cache[`${kind}/${id}`] === '…') cache[`${kind}/${id}`] = `#${id}`;
   }));
 }
 
