@@ -340,7 +340,7 @@ static lx_status query_range(req *r, int *from, int *to)
 /* A compliance answer, computed once for the JSON and the XLSX. */
 typedef struct compliance {
     int64_t id;         /* the member or place */
-    int is_node;        /* 1: a place */
+    int with_members;   /* the members' tallies are wanted (?members, default 1) */
     int from, to;       /* local days, inclusive */
     tally total, groups; /* everything; the groups' courtyard meetings */
     tally *rules;       /* per rule of s (owned) */
@@ -364,7 +364,6 @@ static lx_status compliance_load(req *r, int is_node, const char *const *known, 
     db *d = store_db();
     memset(c, 0, sizeof *c);
     c->id = req_id(r, 0);
-    c->is_node = is_node;
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
@@ -372,6 +371,7 @@ static lx_status compliance_load(req *r, int is_node, const char *const *known, 
     const char *mq = req_query(r, "members");
     if (mq && strcmp(mq, "0") && strcmp(mq, "1"))
         return req_fail(r, LX_EINVAL, "members", "members is 0 or 1");
+    c->with_members = !mq || !strcmp(mq, "1");
     /* What does not exist (in the caller's scope) is not found, whatever the query says. */
     if (!c->id || due_check(d, &r->who, is_node, c->id) == LX_ENOTFOUND)
         return req_fail(r, LX_ENOTFOUND, "id", is_node ? "no such place in your scope"
@@ -417,15 +417,13 @@ static lx_status compliance_generic(req *r, int is_node)
     lx_status rc = compliance_load(r, is_node, known, &c);
     if (rc)
         return rc;
-    const char *mq = req_query(r, "members");
-    int with_members = !mq || !strcmp(mq, "1");
     json_t *jr = json_array(), *jm = json_array();
     for (size_t i = 0; i < c.s.nrules; i++) {
         json_t *j = tally_json(&c.rules[i]);
         json_object_set_new(j, "rule", json_string(c.s.rules[i].key));
         json_array_append_new(jr, j);
     }
-    for (size_t i = 0; with_members && i < c.nmem; i++) {
+    for (size_t i = 0; c.with_members && i < c.nmem; i++) {
         if (!is_node && c.members[i].id != c.id)
             continue;
         json_t *j = tally_json(&c.members[i]);
@@ -460,8 +458,8 @@ static void sheet_row(xlsx_out *x, arena *a, const char *what, const char *id, c
 static lx_status write_compliance(const compliance *c, const char *path, db *d, int64_t county,
                                   arena *a)
 {
-    static const char *const head[] = {"类别", "编号", "名称", "应完成", "已完成", "按时",
-                                       "逾期完成", "未完成", "未到期", "完成率"};
+    static const char *const head[] = {"类别", "编号", "名称", "应完成", "已完成",
+                                       "按时", "逾期完成", "未完成", "未到期", "完成率"};
     const char *place = "", **names = arena_alloc(a, sizeof *names * (c->nmem + 1));
     int64_t *ids = arena_alloc(a, sizeof *ids * (c->nmem + 1));
     for (size_t i = 0; i < c->nmem; i++)

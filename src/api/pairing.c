@@ -167,7 +167,7 @@ lx_status api_pairings_get(req *r)
     lx_status rc = req_query_only(r, known);
     if (rc)
         return rc;
-    rc = id > 0 ? pairing_get(store_db(), &r->who, id, &p) : LX_ENOTFOUND;
+    rc = pairing_get(store_db(), &r->who, id, &p);
     if (rc == LX_ENOTFOUND)
         return req_fail(r, rc, "id", "no such pairing in your scope");
     if (rc)

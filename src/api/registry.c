@@ -38,7 +38,8 @@ static lx_status parse_ids(req *r, const char *value, list_query *lq)
         char *end = NULL;
         long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
         if (v <= 0 || v == LLONG_MAX || n == LIST_MAX_IDS || (*end && *end != ','))
-            return req_fail(r, LX_EINVAL, "ids", "ids is a list of up to %d positive ids, separated by commas",
+            return req_fail(r, LX_EINVAL, "ids",
+                            "ids is a list of up to %d positive ids, separated by commas",
                             LIST_MAX_IDS);
         ids[n++] = v;
         p = end;

@@ -223,7 +223,8 @@ lx_status board_items(db *d, int64_t node_id, int *yyyymm, json_t **items, char 
     int64_t county = 0;
     *items = NULL;
     *node_name = NULL;
-    lx_status rc = db_prepare(d, "SELECT name, county_id FROM nodes WHERE id = ? AND active = 1", &st);
+    lx_status rc =
+        db_prepare(d, "SELECT name, county_id FROM nodes WHERE id = ? AND active = 1", &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, node_id);
@@ -360,7 +361,8 @@ lx_status templates_deactivate(db *d, const principal *who, const char *addr, in
     db_done(st);
     if (!rc && db_changes(d) == 0)
         return lx_fail(e, LX_ENOTFOUND, "id", "no such active template");
-    return rc ? rc : audit_object(d, who, addr, "templates.deactivate", "reply-templates", id, NULL);
+    return rc ? rc
+              : audit_object(d, who, addr, "templates.deactivate", "reply-templates", id, NULL);
 }
 
 /* ---- the county's calendar ---- */

@@ -714,9 +714,9 @@ lx_status due_names(db *d, int64_t county_id, int is_node, const int64_t *ids, s
                     arena *a, const char **names)
 {
     db_stmt *st = NULL;
-    lx_status rc = db_prepare(d, is_node ? "SELECT name FROM nodes WHERE id = ? AND county_id = ?"
-                                         : "SELECT name FROM members WHERE id = ? AND county_id = ?",
-                              &st);
+    const char *sql = is_node ? "SELECT name FROM nodes WHERE id = ? AND county_id = ?"
+                              : "SELECT name FROM members WHERE id = ? AND county_id = ?";
+    lx_status rc = db_prepare(d, sql, &st);
     for (size_t i = 0; !rc && i < n; i++) {
         int row = 0;
         db_reset(st);

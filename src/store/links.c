@@ -3,6 +3,7 @@
 #include "store/audit.h"
 #include "store/pairing.h"
 #include "store/query.h"
+#include "store/registry.h"
 #include "util/msgcat.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -178,25 +179,6 @@ static lx_status node_in_scope(db *d, const scope *s, int64_t id, int *level, in
     return rc;
 }
 
-/* The path of place `id` of who's county into buf ("" when there is no such
- * place: the list it filters is then empty). */
-static lx_status under_path(db *d, const principal *who, int64_t id, char *buf, size_t len)
-{
-    db_stmt *st = NULL;
-    int row = 0;
-    lx_status rc = db_prepare(d, "SELECT path FROM nodes WHERE id = ? AND county_id = ?", &st);
-    *buf = 0;
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    db_bind_int(st, 2, who->county_id);
-    rc = db_step(st, &row);
-    if (!rc && row)
-        lx_strlcpy(buf, db_col_text(st, 0), len);
-    db_done(st);
-    return rc;
-}
-
 /* ---- units paired with villages ---- */
 
 #define UV_SELECT                                                                              \
@@ -222,14 +204,14 @@ lx_status links_uv_list(db *d, const principal *who, const links_query *lq, json
     lx_status rc;
     if (lq->b) {
         /* at or under the node; a node of another county matches nothing */
-        rc = under_path(d, who, lq->b, under, sizeof under);
-        if (rc)
-            return rc;
-        if (!*under) {
+        rc = registry_node_path(d, who->county_id, lq->b, under, sizeof under);
+        if (rc == LX_ENOTFOUND) {
             *items = json_array();
             *next = 0;
             return LX_OK;
         }
+        if (rc)
+            return rc;
     }
     qb_init(&q);
     qb_sql(&q, UV_SELECT " WHERE t.id > ?");
@@ -364,14 +346,14 @@ lx_status links_cp_list(db *d, const principal *who, const links_query *lq, json
     scope s = scope_for(who, RES_ORGS);
     char under[160] = "";
     if (lq->node) {
-        lx_status rc = under_path(d, who, lq->node, under, sizeof under);
-        if (rc)
-            return rc;
-        if (!*under) {
+        lx_status rc = registry_node_path(d, who->county_id, lq->node, under, sizeof under);
+        if (rc == LX_ENOTFOUND) {
             *items = json_array();
             *next = 0;
             return LX_OK;
         }
+        if (rc)
+            return rc;
     }
     qb_init(&q);
     qb_sql(&q, CP_SELECT " WHERE t.id > ?");

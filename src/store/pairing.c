@@ -1104,18 +1104,9 @@ static lx_status list_rows(db *d, const principal *who, int64_t only_id, int64_t
     *next = 0;
     if (node_id) {
         /* at or under the place; a place of another county matches nothing */
-        rc = db_prepare(d, "SELECT path FROM nodes WHERE id = ? AND county_id = ?", &st);
+        rc = registry_node_path(d, who->county_id, node_id, under, sizeof under);
         if (rc)
-            return rc;
-        db_bind_int(st, 1, node_id);
-        db_bind_int(st, 2, who->county_id);
-        rc = db_step(st, &row);
-        if (!rc && row)
-            lx_strlcpy(under, db_col_text(st, 0), sizeof under);
-        db_done(st);
-        st = NULL;
-        if (rc || !row)
-            return rc;
+            return rc == LX_ENOTFOUND ? LX_OK : rc;
     }
     qb_init(&q);
     qb_sql(&q, "SELECT p.id, p.layer, p.household_id, t.head_name, p.member_id, m.name,"

@@ -329,8 +329,7 @@ static void add_search(qb *q, const resource *r, int64_t county_id, const char *
     free(key);
 }
 
-/* The path of a node of the county; LX_ENOTFOUND if there is none. */
-static lx_status node_path(db *d, int64_t county_id, int64_t id, char *out, size_t len)
+lx_status registry_node_path(db *d, int64_t county_id, int64_t id, char *out, size_t len)
 {
     db_stmt *st = NULL;
     int row = 0;
@@ -364,7 +363,7 @@ lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,
     char under_path[256] = "", narrow[256];
     scope eff = *s;
     if (lq->under > 0) {
-        rc = node_path(d, s->county_id, lq->under, under_path, sizeof under_path);
+        rc = registry_node_path(d, s->county_id, lq->under, under_path, sizeof under_path);
         if (rc == LX_ENOTFOUND)
             return LX_OK; /* no such node: an empty page */
         if (rc)
@@ -1077,7 +1076,8 @@ lx_status registry_child_node(db *d, const scope *s, int64_t parent_id, const ch
     /* Driven by the parent (a few dozen children at most): the name key is
      * a filter, since a name such as 一组 recurs under hundreds of villages. */
     char nk[32];
-    strbuf_addf(&q.sql, "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND %s = ? AND t.active = 1",
+    strbuf_addf(&q.sql,
+                "SELECT t.id FROM nodes t WHERE t.parent_id = ? AND %s = ? AND t.active = 1",
                 db_unindexed("t.name_key", nk, sizeof nk));
     qb_int(&q, parent_id);
     qb_text(&q, key);

@@ -27,6 +27,11 @@ typedef struct list_query {
     } filter[LIST_MAX_FILTERS];
 } list_query;
 
+/* The path of node `id` of the county into out; LX_ENOTFOUND if the county has none. For
+ * a filter "at or under this place" (which is no scope check: the caller's scope still
+ * applies to what the filter finds). */
+lx_status registry_node_path(db *d, int64_t county_id, int64_t id, char *out, size_t len);
+
 /* One page of records in scope, ordered by id. *items is an arena array of
  * *n records; *next is the cursor for the following page, 0 at the end. */
 lx_status registry_list(db *d, arena *a, const resource *r, const scope *s,

@@ -168,7 +168,8 @@ test('one pairing by id: as the list shows it, ended ones too; another township\
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body, own);
   const ended = pairs.find((p) => p.ended_at);
-  if (ended) assert.deepEqual((await county.get(`/api/v1/pairings/${ended.id}`)).body, ended);
+  assert.ok(ended, 'the tests before this one ended pairings');
+  assert.deepEqual((await county.get(`/api/v1/pairings/${ended.id}`)).body, ended);
   // out of scope, missing, malformed, unknown parameters
   for (const [path, status, field] of [[`/api/v1/pairings/${theirs.id}`, 404, 'id'], ['/api/v1/pairings/999999999', 404, 'id'],
     [`/api/v1/pairings/${own.id}?x=1`, 400, 'x']]) {

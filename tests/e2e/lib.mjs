@@ -2,6 +2,7 @@
 // closed network needs, desktop and phone screens, a browser context per person (each from
 // its own address: the server locks an address after five failed logins), and logging in
 // through the page with the forced first password change.
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,4 +46,26 @@ export async function login(page, username, { password = DEMO_PASSWORD, onPasswo
     await page.waitForURL((u) => u.pathname !== '/password');
   }
   return undefined;
+}
+
+// A new person's page (a context from its own address, `net` as in context) logged in as
+// `username` at `path` (`as`: login's options); `errors` collects the page's uncaught errors.
+export async function openAs(browser, base, username, path, { view = DESK, net = 7, as = {} } = {}) {
+  const ctx = await context(browser, view, net);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(base + path);
+  await login(page, username, as);
+  await page.waitForURL((u) => u.pathname === path.split('?')[0]);
+  return { ctx, page, errors };
+}
+
+// Pair the demo county (which has no pairings): a liaison run over it, planned and applied.
+export async function pairCounty(county) {
+  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: 1 });
+  assert.equal(plan.status, 201, plan.text);
+  const applied = await county.post(`/api/v1/assignments/${plan.body.id}/apply`);
+  assert.equal(applied.status, 200, applied.text);
+  return applied;
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { startServer, Client, DEMO_PASSWORD, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login } from './lib.mjs';
+import { SHOTS, launch, context as newContext, login, pairCounty } from './lib.mjs';
 
 const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -20,10 +20,7 @@ before(async () => {
   srv = await startServer({ households: 300, web: true });
   county = await new Client(srv.base).loginReady('county');
   // Pair the county's households with members, so that the member has households to visit.
-  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: 1 });
-  assert.equal(plan.status, 201, plan.text);
-  const applied = await county.post(`/api/v1/assignments/${plan.body.id}/apply`);
-  assert.equal(applied.status, 200, applied.text);
+  await pairCounty(county);
   browser = await launch();
 });
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { startServer, Client, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
-import { SHOTS, DESK, PHONE, launch, context as newContext, login as pageLogin } from './lib.mjs';
+import { SHOTS, DESK, PHONE, launch, context as newContext, login as pageLogin, pairCounty } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -22,9 +22,7 @@ before(async () => {
   assert.ok(existsSync(join(WEB_DIST, 'index.html')), 'web/dist is built (make builds it)');
   srv = await startServer({ households: 300, web: true });
   county = await new Client(srv.base).loginReady('county');
-  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: 1 });
-  assert.equal(plan.status, 201, plan.text);
-  assert.equal((await county.post(`/api/v1/assignments/${plan.body.id}/apply`)).status, 200);
+  await pairCounty(county);
   const village = await new Client(srv.base).loginReady('village');
   villageNode = (await village.get('/api/v1/auth/me')).body.node_id;
   const household = (await county.get(`/api/v1/households?under=${villageNode}&limit=1`)).body.items[0];

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client, WEB_DIST, idno } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login, DESK } from './lib.mjs';
+import { SHOTS, launch, context as newContext, login, DESK, openAs } from './lib.mjs';
 
 let srv; let county; let browser; let town; let village; let group;
 
@@ -32,14 +32,7 @@ after(async () => {
 const context = (opts = DESK) => newContext(browser, opts, 8);
 
 // A page of `path` with `username` logged in.
-async function open(username, path) {
-  const ctx = await context();
-  const page = await ctx.newPage();
-  await page.goto(srv.base + path);
-  await login(page, username);
-  await page.waitForURL((u) => u.pathname === path);
-  return { ctx, page };
-}
+const open = (username, path) => openAs(browser, srv.base, username, path, { net: 8 });
 
 // Choose the village in the tree: open its township, then click the village.
 async function chooseVillage(page) {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { startServer, Client, NEW_PASSWORD, WEB_DIST } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
+import { SHOTS, launch, context as newContext, login, PHONE, DESK, pairCounty } from './lib.mjs';
 
 const PHONE_NO = '13912345678';
 const ORIGINAL = `村东头自来水管爆裂，张三家${PHONE_NO}，三天没水了`;
@@ -44,9 +44,7 @@ before(async () => {
   member = await new Client(srv.base).loginReady('member');
   sysadmin = await new Client(srv.base).loginReady('sysadmin');
   await new Client(srv.base).loginReady('township');
-  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: 1 });
-  assert.equal(plan.status, 201, plan.text);
-  assert.equal((await county.post(`/api/v1/assignments/${plan.body.id}/apply`)).status, 200);
+  await pairCounty(county);
   villageMe = (await village.get('/api/v1/auth/me')).body;
   townMe = (await county.get(`/api/v1/nodes/${villageMe.node_id}`)).body.parent_id; // the township's id
   memberMe = (await member.get('/api/v1/auth/me')).body;

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client, listAll, WEB_DIST } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
+import { SHOTS, launch, PHONE, DESK, openAs, pairCounty } from './lib.mjs';
 
 const DAY = 86400 * 1000;
 const LONELY_ELDERLY = 1 << 3;
@@ -36,9 +36,7 @@ before(async () => {
   assert.ok(existsSync(join(WEB_DIST, 'index.html')), 'web/dist is built (make builds it)');
   srv = await startServer({ households: 300, web: true });
   county = await new Client(srv.base).loginReady('county');
-  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: 1 });
-  assert.equal(plan.status, 201, plan.text);
-  assert.equal((await county.post(`/api/v1/assignments/${plan.body.id}/apply`)).status, 200);
+  await pairCounty(county);
   auditor = await new Client(srv.base).loginReady('auditadmin');
   villageMe = (await (await new Client(srv.base).loginReady('village')).get('/api/v1/auth/me')).body;
   townshipMe = (await (await new Client(srv.base).loginReady('township')).get('/api/v1/auth/me')).body;
@@ -59,20 +57,9 @@ after(async () => {
   await srv?.stop();
 });
 
-// Each browser context comes from its own address (lib.mjs).
-const context = (opts = {}) => newContext(browser, opts, 9);
 
 // A page logged in as `username` at `path`.
-async function open(username, path, opts = DESK) {
-  const ctx = await context(opts);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(srv.base + path);
-  await login(page, username);
-  await page.waitForURL((u) => u.pathname === path.split('?')[0]);
-  return { ctx, page, errors };
-}
+const open = (username, path, view = DESK) => openAs(browser, srv.base, username, path, { view, net: 9 });
 
 // Until no select's list is open (nor fading out: the next one's options look the same).
 const settled = (page) => page.waitForFunction(() => ![...document.querySelectorAll('.el-select__popper')]

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client, WEB_DIST } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login, DESK } from './lib.mjs';
+import { SHOTS, launch, openAs } from './lib.mjs';
 
 let srv; let county; let browser;
 let town;        // the township admin's township
@@ -56,17 +56,8 @@ after(async () => {
   await srv?.stop();
 });
 
-// Each browser context comes from its own address (lib.mjs).
-const context = (opts = DESK) => newContext(browser, opts, 9);
 
-async function open(username, path, opts) {
-  const ctx = await context();
-  const page = await ctx.newPage();
-  await page.goto(srv.base + path);
-  await login(page, username, opts);
-  await page.waitForURL((u) => u.pathname === path);
-  return { ctx, page };
-}
+const open = (username, path, as) => openAs(browser, srv.base, username, path, { net: 9, as });
 
 // The township admin's pages, one browser context for the whole file.
 let tp;

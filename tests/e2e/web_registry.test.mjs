@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client, WEB_DIST, idno, listAll } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login, DESK } from './lib.mjs';
+import { SHOTS, launch, openAs } from './lib.mjs';
 
 const NAME = '聂卫东'; // registered in the test; searched for as 聶衛東
 const shot = (page, name, fullPage = false) => page.screenshot({ path: join(SHOTS, `web-registry-${name}.png`), fullPage });
@@ -34,18 +34,9 @@ after(async () => {
   await srv?.stop();
 });
 
-// Each browser context comes from its own address (lib.mjs).
-const context = (opts = DESK) => newContext(browser, opts, 6);
 
 // A page of `path` with `username` logged in.
-async function open(username, path) {
-  const ctx = await context();
-  const page = await ctx.newPage();
-  await page.goto(srv.base + path);
-  await login(page, username);
-  await page.waitForURL((u) => u.pathname === path);
-  return { ctx, page };
-}
+const open = (username, path) => openAs(browser, srv.base, username, path, { net: 6 });
 
 // The village secretary's page, opened once for the tests that follow one another.
 async function secretaryPage() {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client, WEB_DIST } from '../api/lib.mjs';
-import { SHOTS, launch, context as newContext, login, PHONE, DESK } from './lib.mjs';
+import { SHOTS, launch, context as newContext, login, PHONE, DESK, openAs, pairCounty } from './lib.mjs';
 
 let srv; let county; let browser; let villageMe; let townshipMe; let token; let household;
 
@@ -17,9 +17,7 @@ before(async () => {
   assert.ok(existsSync(join(WEB_DIST, 'index.html')), 'web/dist is built (make builds it)');
   srv = await startServer({ households: 300, web: true });
   county = await new Client(srv.base).loginReady('county');
-  const plan = await county.post('/api/v1/assignments', { layer: 'liaison', node_id: 1 });
-  assert.equal(plan.status, 201, plan.text);
-  assert.equal((await county.post(`/api/v1/assignments/${plan.body.id}/apply`)).status, 200);
+  await pairCounty(county);
   villageMe = (await (await new Client(srv.base).loginReady('village')).get('/api/v1/auth/me')).body;
   townshipMe = (await (await new Client(srv.base).loginReady('township')).get('/api/v1/auth/me')).body;
   assert.equal((await county.get(`/api/v1/nodes/${villageMe.node_id}`)).body.parent_id, townshipMe.node_id,
@@ -39,16 +37,7 @@ after(async () => {
 const context = (opts = {}) => newContext(browser, opts, 8);
 
 // A page logged in as `username` at `path`.
-async function open(username, path, opts = DESK) {
-  const ctx = await context(opts);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(srv.base + path);
-  await login(page, username);
-  await page.waitForURL((u) => u.pathname === path.split('?')[0]);
-  return { ctx, page, errors };
-}
+const open = (username, path, view = DESK) => openAs(browser, srv.base, username, path, { view, net: 8 });
 
 // The dashboard's figures once every panel has its data and the charts are drawn.
 async function dashboard(page) {
