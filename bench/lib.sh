@@ -50,14 +50,16 @@ copy_db() {
 # (The server checks the database's integrity at start: a few seconds at 300k.)
 start_server() {
     local bin=$1 db=$2 key=$3 port=$4 threads=$5 logf=$6
+    # SERVE_ARGS: more serve options, e.g. SERVE_ARGS="--list-cache 0" (no kept list pages)
+    # shellcheck disable=SC2086
     "$bin" --db "$db" --key "$key" serve --listen "127.0.0.1:$port" --threads "$threads" \
-        >"$logf" 2>&1 &
+        ${SERVE_ARGS:-} >"$logf" 2>&1 &
     SERVER_PID=$!
     BASE=http://127.0.0.1:$port/api/v1
     local i
     for i in $(seq 1 120); do
         if curl -sf -o /dev/null "$BASE/health"; then
-            log "server pid $SERVER_PID up on 127.0.0.1:$port (--threads $threads) after ${i}x0.5 s"
+            log "server pid $SERVER_PID up on 127.0.0.1:$port (--threads $threads ${SERVE_ARGS:-}) after ${i}x0.5 s"
             return 0
         fi
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$logf" >&2; die "the server exited"; }

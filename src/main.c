@@ -387,23 +387,31 @@ static int cmd_cases(opts *o, int argc, char **argv)
 static int cmd_serve(opts *o, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL;
-    int threads = 4;
+    int threads = 4, cache_mb = 16;
     static const struct option lo[] = {{"listen", required_argument, 0, 'l'},
                                        {"threads", required_argument, 0, 't'},
                                        {"web", required_argument, 0, 'w'},
+                                       {"list-cache", required_argument, 0, 'c'},
                                        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "l:t:w:h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:t:w:c:h", lo, NULL)) != -1) {
         if (c == 'l') {
             listen = optarg;
         } else if (c == 't') {
             threads = atoi(optarg);
         } else if (c == 'w') {
             web = optarg;
+        } else if (c == 'c') {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            cache_mb = *optarg && !*end && v >= 0 && v <= 1024 ? (int)v : -1;
         } else {
-            printf("usage: lianxin serve [--listen ADDR:PORT] [--threads N] [--web DIR]\n"
+            printf("usage: lianxin serve [--listen ADDR:PORT] [--threads N] [--web DIR]"
+                   " [--list-cache MB]\n"
                    "Serve the API under /api/v1 (and the web application's files from DIR).\n"
-                   "Listens on 127.0.0.1:8080 by default: put nginx with TLS in front.\n");
+                   "Listens on 127.0.0.1:8080 by default: put nginx with TLS in front.\n"
+                   "--list-cache: memory for recent list pages, served again until a write\n"
+                   "  (at most 1 s); 16 by default, 0 for none.\n");
             return c == 'h' ? 0 : 2;
         }
     }
@@ -411,11 +419,15 @@ static int cmd_serve(opts *o, int argc, char **argv)
         fprintf(stderr, "lianxin: --threads must be 1 to 64\n");
         return 2;
     }
+    if (cache_mb < 0) {
+        fprintf(stderr, "lianxin: --list-cache must be 0 to 1024 (MB)\n");
+        return 2;
+    }
     if (open_store(o, 0))
         return 1;
     pthread_t sweep;
     int sweeping = pthread_create(&sweep, NULL, sweeper, NULL) == 0;
-    lx_status rc = http_serve(listen, threads, web);
+    lx_status rc = http_serve(listen, threads, web, (size_t)cache_mb << 20);
     if (sweeping) {
         pthread_mutex_lock(&sweep_mu);
         sweep_stop = 1;

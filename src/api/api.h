@@ -136,6 +136,11 @@ lx_status api_audit_verify(req *r);
 
 /* Audit a read of personal data by the caller (batched). */
 void api_audit_read(req *r, const char *action, const char *object, const char *detail);
+
+/* Keep registry list pages in up to max_bytes (0: keep none) while the
+ * server runs (see registry.c), and drop them. */
+void api_list_cache_start(size_t max_bytes);
+void api_list_cache_stop(void);
 /* Audit an event by the caller now, in its own transaction. */
 void api_audit_now(req *r, const char *action, const char *object, const char *outcome,
                    const char *detail);

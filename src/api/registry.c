@@ -7,6 +7,8 @@
 #include "store/store.h"
 #include "util/fileio.h"
 #include "util/jsonw.h"
+#include "util/respcache.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 #include <microhttpd.h>
@@ -27,6 +29,7 @@ typedef struct qctx {
     list_query *lq;
     lx_status rc;
     int allow_export;    /* accept unmask= and reason= */
+    strbuf *key;         /* if set: the arguments, each as <length>:<text> */
 } qctx;
 
 /* ids=3,17,42: up to LIST_MAX_IDS positive ids, separated by commas. */
@@ -61,6 +64,8 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
         return MHD_NO;
     if (!value)
         value = "";
+    if (c->key)
+        strbuf_addf(c->key, "%zu:%s%zu:%s", strlen(key), key, strlen(value), value);
     if (!strcmp(key, "q")) {
         lq->q = value;
     } else if (!strcmp(key, "ids")) {
@@ -109,9 +114,9 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
     return c->rc ? MHD_NO : MHD_YES;
 }
 
-static lx_status parse_list_query(req *r, list_query *lq, int allow_export)
+static lx_status parse_list_query(req *r, list_query *lq, int allow_export, strbuf *key)
 {
-    qctx c = {r, res_of(r), lq, LX_OK, allow_export};
+    qctx c = {r, res_of(r), lq, LX_OK, allow_export, key};
     memset(lq, 0, sizeof *lq);
     lq->active = 1;
     lq->limit = 50;
@@ -126,6 +131,39 @@ static int personal(const resource *res)
     return res->kind == RES_MEMBERS || res->kind == RES_HOUSEHOLDS || res->kind == RES_RESIDENTS;
 }
 
+/* ---- list pages kept for a short while ----
+ *
+ * A page is kept under its request: the registry, everything about the
+ * caller that decides the scope, the language and the query's arguments. It
+ * is served again only while db_generation is unchanged (no write through
+ * this server since) and for at most LIST_CACHE_TTL_MS (what another process
+ * writes, such as `lianxin import`, shows within that). A page served again
+ * is audited as a read exactly as the first time. */
+#define LIST_CACHE_TTL_MS 1000
+
+static respcache *list_cache;
+
+void api_list_cache_start(size_t max_bytes)
+{
+    respcache_free(list_cache);
+    list_cache = max_bytes ? respcache_new(max_bytes, LIST_CACHE_TTL_MS) : NULL;
+}
+
+void api_list_cache_stop(void)
+{
+    respcache_free(list_cache);
+    list_cache = NULL;
+}
+
+static void audit_list(req *r, const resource *res, int64_t n)
+{
+    char detail[64];
+    if (!personal(res))
+        return;
+    snprintf(detail, sizeof detail, "{\"count\":%lld}", (long long)n);
+    api_audit_read(r, arena_printf(r->a, "%s.list", res->name), NULL, detail);
+}
+
 lx_status api_reg_list(req *r)
 {
     const resource *res = res_of(r);
@@ -133,16 +171,38 @@ lx_status api_reg_list(req *r)
     list_query lq;
     record **items = NULL;
     int n = 0;
-    int64_t next = 0;
-    lx_status rc = parse_list_query(r, &lq, 0);
-    if (rc)
+    int64_t next = 0, aux = 0;
+    size_t len = 0;
+    strbuf key = STRBUF_INIT;
+    const principal *w = &r->who;
+    /* Taken before the data is read: a write after it makes the page stale. */
+    uint64_t gen = db_generation();
+    int64_t now_ms = (int64_t)(lx_mono() * 1000);
+    if (list_cache)
+        strbuf_addf(&key, "%s|%lld|%d|%lld|%lld|%lld|%lld|%lld|%d|", res->name,
+                    (long long)w->user_id, (int)w->role, (long long)w->county_id,
+                    (long long)w->node_id, (long long)w->member_id, (long long)w->unit_id,
+                    (long long)w->household_id, (int)r->lang);
+    lx_status rc = parse_list_query(r, &lq, 0, list_cache ? &key : NULL);
+    char *kept = rc || !list_cache ? NULL
+               : respcache_get(list_cache, strbuf_str(&key), gen, now_ms, &len, &aux);
+    if (rc || kept) {
+        if (kept) {
+            audit_list(r, res, aux);
+            req_reply_raw(r, 200, "application/json; charset=utf-8", kept, len, NULL);
+        }
+        strbuf_release(&key);
         return rc;
+    }
     db *d = store_db();
     if (!d)
-        return LX_EIO;
-    rc = registry_list(d, r->a, res, &s, &lq, &items, &n, &next);
-    if (rc)
+        rc = LX_EIO;
+    if (!rc)
+        rc = registry_list(d, r->a, res, &s, &lq, &items, &n, &next);
+    if (rc) {
+        strbuf_release(&key);
         return rc;
+    }
     /* {"items":[...],"next":"<cursor>"|null}, written straight as text. */
     strbuf sb = STRBUF_INIT;
     strbuf_adds(&sb, "{\"items\":[");
@@ -160,11 +220,10 @@ lx_status api_reg_list(req *r)
         strbuf_adds(&sb, "null");
     }
     strbuf_addch(&sb, '}');
-    if (personal(res)) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "{\"count\":%d}", n);
-        api_audit_read(r, arena_printf(r->a, "%s.list", res->name), NULL, detail);
-    }
+    if (list_cache)
+        respcache_put(list_cache, strbuf_str(&key), gen, now_ms, strbuf_str(&sb), sb.len, n);
+    strbuf_release(&key);
+    audit_list(r, res, n);
     req_reply_text(r, 200, &sb);
     return LX_OK;
 }
@@ -317,7 +376,7 @@ lx_status api_reg_export(req *r)
     int64_t total = 0;
     char path[256];
     const char *um = req_query(r, "unmask"), *reason = req_query(r, "reason");
-    lx_status rc = parse_list_query(r, &lq, 1);
+    lx_status rc = parse_list_query(r, &lq, 1, NULL);
     if (rc)
         return rc;
     if (um && strcmp(um, "0")) {

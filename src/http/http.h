@@ -114,10 +114,12 @@ void req_cookie(req *r, const char *value);
 /* The county-local date today (YYYYMMDD) for the caller's county. */
 int req_today(req *r);
 
-/* Start serving on `listen` ("127.0.0.1:8080") with `threads` threads and
- * static files from `webroot` (may be NULL); blocks until SIGINT/SIGTERM.
+/* Start serving on `listen` ("127.0.0.1:8080") with `threads` threads,
+ * static files from `webroot` (may be NULL) and up to list_cache_bytes of
+ * recent list pages (0: none); blocks until SIGINT/SIGTERM.
  * LX_EIO if the address cannot be bound. */
-lx_status http_serve(const char *listen, int threads, const char *webroot);
+lx_status http_serve(const char *listen, int threads, const char *webroot,
+                     size_t list_cache_bytes);
 
 /* Check the route table (every route names a permission); 0 if sound. */
 int http_routes_check(void);

@@ -1,5 +1,6 @@
 /* server.c -- libmicrohttpd glue: routing, sessions, CSRF, limits, JSON errors. */
 #include "http/http.h"
+#include "api/api.h"
 #include "core/session_rules.h"
 #include "store/audit.h"
 #include "store/policies.h"
@@ -567,7 +568,8 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-lx_status http_serve(const char *listen, int threads, const char *webroot)
+lx_status http_serve(const char *listen, int threads, const char *webroot,
+                     size_t list_cache_bytes)
 {
     struct sockaddr_in sa;
     char host[64] = "127.0.0.1";
@@ -607,12 +609,14 @@ lx_status http_serve(const char *listen, int threads, const char *webroot)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     audit_writer_start();
+    api_list_cache_start(list_cache_bytes);
     log_info("listening on http://%s:%d", host, port);
     fflush(stderr);
     while (!stop_flag)
         pause();
     log_info("stopping");
     MHD_stop_daemon(daemon);
+    api_list_cache_stop();
     audit_writer_stop();
     return LX_OK;
 }

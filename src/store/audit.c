@@ -155,6 +155,10 @@ typedef struct queued {
 
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t qroom = PTHREAD_COND_INITIALIZER; /* the writer took the queue */
+/* Reads queued at most: past it, a reader waits for the writer rather than the
+ * queue growing without bound (reads answered faster than they are written). */
+#define QUEUE_MAX 100000
 static queued *queue;
 static size_t qlen, qcap;
 static int writer_running, writer_stop;
@@ -209,6 +213,7 @@ void audit_flush(void)
     size_t n = qlen;
     queue = NULL;
     qlen = qcap = 0;
+    pthread_cond_broadcast(&qroom);
     pthread_mutex_unlock(&qlock);
     write_batch(items, n);
 }
@@ -229,6 +234,10 @@ void audit_enqueue(const audit_rec *r)
     q.outcome = dup_or_null(r->outcome);
     q.detail = dup_or_null(r->detail);
     pthread_mutex_lock(&qlock);
+    while (writer_running && !writer_stop && qlen >= QUEUE_MAX) {
+        pthread_cond_signal(&qcond);
+        pthread_cond_wait(&qroom, &qlock);
+    }
     int running = writer_running;
     if (qlen == qcap) {
         qcap = qcap ? qcap * 2 : 64;

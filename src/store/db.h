@@ -22,6 +22,13 @@ lx_status db_open(const char *path, int create, db **out);
 /* Close the connection and every statement it prepared. Accepts NULL. */
 void db_close(db *d);
 
+/* A number that grows after every committed change to county data made
+ * through any connection of this process (the audit log, sessions and login
+ * failures excepted). Read it before reading the data: an answer made from
+ * that data stays true while the number is unchanged, as far as this process
+ * can tell (another process's writes are not counted). */
+uint64_t db_generation(void);
+
 /* Run SQL without parameters or rows (schema, several statements allowed). */
 lx_status db_exec(db *d, const char *sql);
 

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +31,46 @@ struct db {
     db_stmt cache[STMT_CACHE];       /* prepared statements, by SQL text */
     int ncache;                      /* slots used in cache */
     int in_txn;                      /* inside an explicit transaction */
+    int changed;                     /* county data written since the last commit */
 };
+
+/* Counts the commits that changed county data, through any connection of the
+ * process (db_generation). */
+static _Atomic uint64_t generation;
+
+/* Tables written as a side effect of reading: they change no answer. */
+static int bookkeeping(const char *table)
+{
+    return !strcmp(table, "audit") || !strcmp(table, "sessions") ||
+           !strcmp(table, "login_failures");
+}
+
+static void on_update(void *arg, int op, const char *dbname, const char *table,
+                      sqlite3_int64 rowid)
+{
+    db *d = arg;
+    (void)op;
+    (void)dbname;
+    (void)rowid;
+    if (!bookkeeping(table))
+        d->changed = 1;
+}
+
+/* After a statement ends: once its changes are committed (or rolled back),
+ * count them. Counting only after the commit is what lets a reader take the
+ * generation before it reads and trust an answer made at that generation. */
+static void note_end(db *d)
+{
+    if (d->changed && sqlite3_get_autocommit(d->h)) {
+        d->changed = 0;
+        atomic_fetch_add(&generation, 1);
+    }
+}
+
+uint64_t db_generation(void)
+{
+    return atomic_load(&generation);
+}
 
 static lx_status map_rc(db *d, int rc)
 {
@@ -76,6 +116,7 @@ lx_status db_open(const char *path, int create, db **out)
     }
     sqlite3_extended_result_codes(d->h, 1);
     sqlite3_busy_timeout(d->h, 10000);
+    sqlite3_update_hook(d->h, on_update, d);
     rc = db_exec(d, "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
@@ -104,6 +145,7 @@ lx_status db_exec(db *d, const char *sql)
 {
     char *err = NULL;
     int rc = sqlite3_exec(d->h, sql, NULL, NULL, &err);
+    note_end(d);
     if (rc != SQLITE_OK) {
         log_error("database: %s", err ? err : sqlite3_errmsg(d->h));
         sqlite3_free(err);
@@ -155,6 +197,7 @@ void db_reset(db_stmt *st)
 {
     sqlite3_reset(st->st);
     sqlite3_clear_bindings(st->st);
+    note_end(st->owner);
 }
 
 void db_done(db_stmt *st)
@@ -162,6 +205,7 @@ void db_done(db_stmt *st)
     if (!st)
         return;
     sqlite3_reset(st->st);
+    note_end(st->owner);
     sqlite3_clear_bindings(st->st);
     st->in_use = 0;
 }
@@ -193,6 +237,8 @@ lx_status db_step(db_stmt *st, int *row)
 {
     int rc = sqlite3_step(st->st);
     *row = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW)
+        note_end(st->owner);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE)
         return LX_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
@@ -276,6 +322,7 @@ void db_rollback(db *d)
 {
     if (!sqlite3_get_autocommit(d->h))
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    note_end(d);
     d->in_txn = 0;
 }
 

@@ -20,6 +20,11 @@ test('every command answers --help with its usage and exit code 0', () => {
   const bad = run(['frobnicate']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown command/);
+  for (const [opt, value] of [['--threads', '0'], ['--list-cache', 'lots'], ['--list-cache', '-1'], ['--list-cache', '4096']]) {
+    const r = run(['serve', opt, value]);
+    assert.equal(r.status, 2, `${opt} ${value}`);
+    assert.match(r.stderr, new RegExp(`${opt} must be`), `${opt} ${value}`);
+  }
 });
 
 test('init creates the database, a private key file and three administrators who must change their passwords', async () => {

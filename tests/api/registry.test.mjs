@@ -226,3 +226,54 @@ test('ids= gives just those records in scope, in id order, audited once; bad lis
     assert.equal(res.body.error.field, 'ids', bad);
   }
 });
+
+// The server keeps recent list pages (serve --list-cache). A page asked for again must
+// still follow every write at once, give each caller their own scope, and be audited
+// each time; a write by another process shows within the cache's second.
+test('a list page asked for again follows every write, each caller\'s scope, and is audited each time', async () => {
+  const url = `/api/v1/households?under=${group.id}&limit=500`;
+  const first = await c.get(url);
+  assert.equal((await c.get(url)).text, first.text);
+  const h = first.body.items[0];
+  assert.equal((await c.patch(`/api/v1/households/${h.id}`, { head_name: '缓存甲' })).status, 200);
+  const renamed = await c.get(url);
+  assert.equal(renamed.body.items.find((x) => x.id === h.id).head_name, '缓存甲');
+  assert.equal((await c.post(`/api/v1/households/${h.id}/deactivate`, { reason: '户已迁出' })).status, 200);
+  const gone = await c.get(url);
+  assert.ok(!gone.body.items.some((x) => x.id === h.id));
+  assert.equal(gone.body.items.length, first.body.items.length - 1);
+
+  // Same address, another caller: the township sees its own households only.
+  const town = await new Client(srv.base).loginReady('township');
+  const me = (await town.get('/api/v1/auth/me')).body;
+  const everything = (await c.get('/api/v1/households?limit=500')).body.items.map((x) => x.id);
+  const theirs = (await town.get('/api/v1/households?limit=500')).body.items.map((x) => x.id);
+  const under = (await c.get(`/api/v1/households?under=${me.node_id}&limit=500`)).body.items.map((x) => x.id);
+  assert.deepEqual(theirs, under);
+  assert.ok(theirs.length > 0 && theirs.length < everything.length);
+
+  // Three identical asks by one account: three audit records.
+  const vil = await new Client(srv.base).loginReady('village');
+  const vurl = '/api/v1/residents?limit=4';
+  const pages = [];
+  for (let i = 0; i < 3; i++) pages.push((await vil.get(vurl)).text);
+  assert.equal(new Set(pages).size, 1);
+  await new Promise((res) => setTimeout(res, 700)); // the writer flushes every 200 ms
+  const audit = await new Client(srv.base).loginReady('auditadmin');
+  let lists = 0; let after = 0;
+  for (;;) {
+    const page = (await audit.get(`/api/v1/audit?limit=1000${after ? `&after=${after}` : ''}`)).body;
+    lists += page.items.filter((a) => a.username === 'village' && a.action === 'residents.list' && a.detail?.count === 4).length;
+    if (!page.next) break;
+    after = page.next;
+  }
+  assert.equal(lists, 3);
+
+  // A write by another process (here the sqlite3 shell) shows within a second.
+  const before = (await c.get(url)).body.items.map((x) => x.id);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db,
+    `UPDATE households SET active = 0 WHERE id = ${before[0]}`]);
+  await new Promise((res) => setTimeout(res, 1100));
+  const after2 = (await c.get(url)).body.items.map((x) => x.id);
+  assert.deepEqual(after2, before.slice(1));
+});
