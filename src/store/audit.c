@@ -156,6 +156,8 @@ typedef struct queued {
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t qroom = PTHREAD_COND_INITIALIZER; /* the writer took the queue */
+static pthread_cond_t qwritten = PTHREAD_COND_INITIALIZER; /* a taken batch is written */
+static int writing; /* batches taken from the queue and not yet written */
 /* Reads queued at most: past it, a reader waits for the writer rather than the
  * queue growing without bound (reads answered faster than they are written). */
 #define QUEUE_MAX 100000
@@ -213,9 +215,18 @@ void audit_flush(void)
     size_t n = qlen;
     queue = NULL;
     qlen = qcap = 0;
+    writing++;
     pthread_cond_broadcast(&qroom);
     pthread_mutex_unlock(&qlock);
     write_batch(items, n);
+    pthread_mutex_lock(&qlock);
+    writing--;
+    pthread_cond_broadcast(&qwritten);
+    /* A batch another thread took before this one may still be on its way:
+     * what was queued before the call is written when it returns. */
+    while (writing > 0)
+        pthread_cond_wait(&qwritten, &qlock);
+    pthread_mutex_unlock(&qlock);
 }
 
 void audit_enqueue(const audit_rec *r)

@@ -36,7 +36,8 @@ void audit_enqueue(const audit_rec *r);
 /* Start / stop the batch writer (stop flushes what is queued). */
 void audit_writer_start(void);
 void audit_writer_stop(void);
-/* Append everything queued now. */
+/* Append everything queued now; returns once it is written, and so is any
+ * batch the writer had taken before. */
 void audit_flush(void);
 
 /* Walk the chain from the first record. *count gets the number of records
