@@ -809,49 +809,80 @@ void registry_batch_free(reg_batch *b)
     free(b);
 }
 
-lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, record *rec,
-                                const char *path, lx_error *e)
+/* n consecutive ids of r from *first: above the table's largest (free while
+ * we hold the write lock) and above every id this batch handed out, written
+ * or not yet. */
+static lx_status take_ids(reg_batch *b, const resource *r, int64_t n, int64_t *first)
 {
-    qb q;
-    db_stmt *st = NULL;
-    uint64_t set = 0;
-    int held = 0;
-    lx_status rc = LX_OK;
+    int k = r->kind;
+    if (!b->next_id[k] || b->next_id[k] + n - 1 > b->last_id[k]) {
+        int64_t from = 0, block = n > BATCH_IDS ? n : BATCH_IDS;
+        lx_status rc = db_next_ids(b->d, r->table, block, &from);
+        if (rc)
+            return rc;
+        if (from <= b->last_id[k])
+            from = b->last_id[k] + 1;
+        b->next_id[k] = from;
+        b->last_id[k] = from + block - 1;
+    }
+    *first = b->next_id[k];
+    b->next_id[k] += n;
+    return LX_OK;
+}
 
+lx_status registry_batch_reserve(reg_batch *b, const resource *r, int64_t n, int64_t *first)
+{
+    return n > 0 ? take_ids(b, r, n, first) : LX_OK;
+}
+
+lx_status registry_batch_prepare(const reg_batch *b, arena *a, zh_cache *keys, const resource *r,
+                                 record *rec, const char *path, reg_insert *ins, lx_error *e)
+{
+    lx_status rc;
     if (r->kind == RES_NODES || r->nfields > 64)
-        BUG("registry_batch_create: nodes are created one by one");
+        BUG("registry_batch_prepare: nodes are created one by one");
+    if (rec->id <= 0)
+        BUG("registry_batch_prepare: the record has no reserved id");
     if (r->kind == RES_RESIDENTS && (rc = record_resident_agrees(r, rec, a, e)))
         return rc;
+    ins->r = r;
+    ins->rec = rec;
+    ins->path = path;
+    ins->set = 0;
     for (int i = 0; i < r->nfields; i++)
         if (rec->v[i].set)
-            set |= (uint64_t)1 << i;
-    qb_init(&q);
+            ins->set |= (uint64_t)1 << i;
+    qb_init(&ins->q);
+    insert_params(&ins->q, r, rec->id, b->county_id, path, b->now, rec, keys);
+    return LX_OK;
+}
+
+lx_status registry_batch_insert(reg_batch *b, reg_insert *ins, lx_error *e)
+{
+    const resource *r = ins->r;
+    db_stmt *st = NULL;
+    int held = 0;
+    lx_status rc = LX_OK;
     for (int i = 0; i < b->nshapes && !st; i++)
-        if (b->shape[i].r == r && b->shape[i].set == set) {
+        if (b->shape[i].r == r && b->shape[i].set == ins->set) {
             st = b->shape[i].st;
             held = 1;
         }
     if (!st) {
-        insert_sql(&q.sql, r, rec, 1);
-        rc = db_prepare(b->d, strbuf_str(&q.sql), &st);
+        strbuf sql = STRBUF_INIT;
+        insert_sql(&sql, r, ins->rec, 1);
+        rc = db_prepare(b->d, strbuf_str(&sql), &st);
+        strbuf_release(&sql);
         if (rc)
             goto out;
         if (b->nshapes < BATCH_SHAPES) {
             b->shape[b->nshapes].r = r;
-            b->shape[b->nshapes].set = set;
+            b->shape[b->nshapes].set = ins->set;
             b->shape[b->nshapes++].st = st;
             held = 1;
         }
     }
-    if (!b->next_id[r->kind] || b->next_id[r->kind] > b->last_id[r->kind]) {
-        rc = db_next_ids(b->d, r->table, BATCH_IDS, &b->next_id[r->kind]);
-        if (rc)
-            goto out;
-        b->last_id[r->kind] = b->next_id[r->kind] + BATCH_IDS - 1;
-    }
-    rec->id = b->next_id[r->kind]++;
-    insert_params(&q, r, rec->id, b->county_id, path, b->now, rec, &b->keys);
-    qb_bind(&q, st);
+    qb_bind(&ins->q, st);
     rc = db_run(st);
     if (held)
         db_reset(st);
@@ -861,12 +892,22 @@ lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, recor
         rc = map_conflict(r, rc, e);
         goto out;
     }
-    rec->path = path;
-    rec->active = 1;
-    rec->created_at = rec->updated_at = b->now;
+    ins->rec->path = ins->path;
+    ins->rec->active = 1;
+    ins->rec->created_at = ins->rec->updated_at = b->now;
 out:
-    qb_release(&q);
+    qb_release(&ins->q);
     return rc;
+}
+
+lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, record *rec,
+                                const char *path, lx_error *e)
+{
+    reg_insert ins;
+    lx_status rc = rec->id > 0 ? LX_OK : take_ids(b, r, 1, &rec->id);
+    if (!rc)
+        rc = registry_batch_prepare(b, a, &b->keys, r, rec, path, &ins, e);
+    return rc ? rc : registry_batch_insert(b, &ins, e);
 }
 
 /* Move the residents of a household with it. */

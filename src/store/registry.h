@@ -3,7 +3,9 @@
 #define LX_REGISTRY_H
 #include "core/rbac.h"
 #include "store/db.h"
+#include "store/query.h"
 #include "store/record.h"
+#include "util/zh.h"
 
 #define LIST_MAX_FILTERS 8
 #define LIST_MAX_LIMIT 500
@@ -70,6 +72,27 @@ lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, recor
                                 const char *path, lx_error *e);
 /* Release the batch's statements. Accepts NULL. */
 void registry_batch_free(reg_batch *b);
+
+/* registry_batch_create in two halves, so that another thread can compute
+ * the next records' values while this one writes (an import):
+ * - reserve n consecutive ids of r (*first ...), which the caller gives its
+ *   records (rec->id) before preparing them;
+ * - prepare: everything that needs no database -- the resident's checks,
+ *   sealing, lookup hashes, search keys -- into *ins. It reads the batch but
+ *   never changes it, so it may run on another thread, with its own arena and
+ *   key cache (the values borrow from both until the insert);
+ * - insert, on the batch's thread, in any order; releases *ins either way. */
+typedef struct reg_insert {
+    const resource *r; /* the registry */
+    record *rec;       /* the record (rec->id reserved) */
+    const char *path;  /* its place */
+    uint64_t set;      /* which fields are set (bit i: field i) */
+    qb q;              /* the INSERT's values */
+} reg_insert;
+lx_status registry_batch_reserve(reg_batch *b, const resource *r, int64_t n, int64_t *first);
+lx_status registry_batch_prepare(const reg_batch *b, arena *a, zh_cache *keys, const resource *r,
+                                 record *rec, const char *path, reg_insert *ins, lx_error *e);
+lx_status registry_batch_insert(reg_batch *b, reg_insert *ins, lx_error *e);
 
 /* Apply the set values of chg to record id (in scope). *after (may be NULL)
  * receives the record as it now is. */

@@ -180,7 +180,7 @@ test('a row that fails while writing aborts the whole import: nothing is written
     const before = (await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length;
     const r = await upload(ledger(rows), 'commit');
     assert.ok(r.status >= 400, `${r.status} ${r.text}`);
-    assert.ok(r.body.error, r.text);
+    assert.match(r.body.error.message, /^line 4: /, r.text);
     assert.equal((await c.get(`/api/v1/households?under=${group.id}&limit=500`)).body.items.length, before);
     assert.equal((await c.get(`/api/v1/residents?q=${first}`)).body.items.length, 0, 'the first household was rolled back');
   } finally {
@@ -210,4 +210,52 @@ test('a dry run finds what the commit would refuse: a sex or a birth date that t
   const ok = await upload(ledger([rows[2]]), 'commit');
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.body.created, 1);
+});
+
+// A helper thread computes each record's values (sealing, hashes, search keys) a few hundred
+// records ahead of the writer: a ledger longer than that, written whole, and one refused
+// near its end, rolled back whole.
+test('a long ledger is written whole with every resident under its household; a late failure writes nothing', async () => {
+  const p = [town.name, village.name, group.name];
+  const n = 700; // households, two residents each: 2,100 records written
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const id = (k) => idno(`510302${1940 + Math.floor(k / 500)}0101${String(k % 500 * 2 + 1).padStart(3, '0')}`);
+    rows.push([`L${i}`, ...p, `长组${i}号`, '', '', '', `长户主${i}`, '男', '', id(2 * i), '', '户主']);
+    rows.push([`L${i}`, ...p, '', '', '', '', `长家人${i}`, '男', '', id(2 * i + 1), '', '子女']);
+  }
+  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' });
+  const count = () => Number(sql("SELECT count(*) FROM households WHERE head_name LIKE '长户主%'").trim());
+  sql("CREATE TRIGGER lx_test_late BEFORE INSERT ON residents WHEN NEW.name = '长家人650' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  try {
+    const r = await upload(ledger(rows), 'commit');
+    assert.ok(r.status >= 400, `${r.status} ${r.text}`);
+    assert.match(r.body.error.message, /^line 1303: /, r.text); // header, then 2 rows a household
+    assert.equal(count(), 0);
+  } finally {
+    sql('DROP TRIGGER lx_test_late');
+  }
+  const ok = await upload(ledger(rows), 'commit');
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.created, n);
+  assert.equal(ok.body.created_residents, 2 * n);
+  assert.equal(count(), n);
+  // every resident sits in its own household, at the household's place
+  const wrong = sql(`SELECT count(*) FROM residents r JOIN households h ON h.id = r.household_id
+    WHERE r.name LIKE '长%' AND (substr(r.name, 4) <> substr(h.head_name, 4) OR r.path <> h.path)`).trim();
+  assert.equal(wrong, '0');
+  const last = (await c.get(`/api/v1/residents?q=${encodeURIComponent('长家人699')}`)).body.items;
+  assert.equal(last.length, 1);
+  assert.equal(last[0].birth_date, '1942-01-01');
+  // The same file again: the commit writes before it looks ID numbers up; the first one
+  // already registered undoes that, and every such row is named.
+  const again = await upload(ledger(rows), 'commit');
+  assert.equal(again.status, 422, again.text);
+  const { report } = again.body;
+  assert.equal(report.issues_total, 2 * n);
+  assert.ok(report.issues.every((i) => i.code === 'duplicate_in_db'));
+  assert.deepEqual(report.issues.slice(0, 2).map((i) => i.line), [2, 3]);
+  assert.equal(report.created, 0);
+  assert.equal(report.created_residents, 0);
+  assert.equal(count(), n);
 });
