@@ -595,6 +595,7 @@ lx_status http_serve(const char *listen, int threads, const char *webroot,
     if (http_routes_check())
         return LX_EINVAL;
     web_root = webroot;
+    api_list_cache_start(list_cache_bytes); /* before the first request can come */
     struct MHD_Daemon *daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port,
         NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -603,13 +604,13 @@ lx_status http_serve(const char *listen, int threads, const char *webroot,
         (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
     if (!daemon) {
         log_error("cannot listen on %s", listen);
+        api_list_cache_stop();
         return LX_EIO;
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     audit_writer_start();
-    api_list_cache_start(list_cache_bytes);
     log_info("listening on http://%s:%d", host, port);
     fflush(stderr);
     while (!stop_flag)

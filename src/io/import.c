@@ -33,6 +33,7 @@ typedef struct imp {
     int64_t created_res;      /* residents created */
     int64_t skipped;          /* rows left out (good_only) */
     char file_hash[65];       /* SHA-256 of the file, for the audit record */
+    arena *helper_a;          /* what the helper thread filled records in with */
 } imp;
 
 /* The county root is the first node of the caller's scope path ("/1/5/" -> 1). */
@@ -244,7 +245,7 @@ static lx_status create_at(imp *m, reg_batch *b, const resource *r, ledger_row *
 /* ---- writing, with the values computed a step ahead ----
  *
  * A record's values -- its sealed ID number, phone and address, their lookup
- * hashes, its search keys, a resident's checks -- take a fifth of an import
+ * hashes, its search keys, a resident's checks -- take a sixth of an import
  * and need no database. A helper thread computes them (registry_batch_prepare)
  * up to AHEAD records ahead, while this thread inserts them in order. */
 
@@ -264,7 +265,7 @@ typedef struct ahead {
     reg_insert ins[AHEAD]; /* job i's values in ins[i % AHEAD] */
     lx_status rc[AHEAD];
     lx_error err[AHEAD];
-    arena *a;              /* the helper's own */
+    arena *a;              /* the helper's own (a record may point into it) */
     zh_cache keys;         /* the helper's own */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -321,7 +322,9 @@ static lx_status write_jobs(imp *m, reg_batch *b, const job *jobs, size_t n)
     h->b = b;
     h->jobs = jobs;
     h->n = n;
-    h->a = arena_new();
+    if (!m->helper_a)
+        m->helper_a = arena_new();
+    h->a = m->helper_a;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->cv, NULL);
     int threaded = n > 1 && pthread_create(&helper, NULL, helper_main, h) == 0;
@@ -363,7 +366,6 @@ static lx_status write_jobs(imp *m, reg_batch *b, const job *jobs, size_t n)
         if (!h->rc[i % AHEAD])
             qb_release(&h->ins[i % AHEAD].q);
     zh_cache_release(&h->keys);
-    arena_free(h->a);
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->cv);
     free(h);
@@ -605,6 +607,7 @@ lx_status import_ledger(const principal *p, const char *addr, ledger_kind kind, 
     *out = report(&m, mode_names[mode]);
 out:
     ledger_release(&m.lg);
+    arena_free(m.helper_a);
 #ifdef __GLIBC__
     /* A ledger is hundreds of MB parsed, freed in this thread's malloc arena;
      * the next import may run on another thread (another arena). Give it
