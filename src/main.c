@@ -18,12 +18,12 @@
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/msgcat.h"
+#include "util/ticker.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/zh.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <getopt.h>
 #include <string.h>
 #include <strings.h>
@@ -279,10 +279,6 @@ static int cli_as_county(cli_identity *id);
 
 #define SWEEP_SECONDS 60
 
-static pthread_mutex_t sweep_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t sweep_cv = PTHREAD_COND_INITIALIZER;
-static int sweep_stop;
-
 typedef struct sweep_ctx {
     int64_t at;
     int n;
@@ -294,29 +290,15 @@ static lx_status sweep_txn(void *arg, db *d)
     return cases_sweep(d, c->at, &c->n);
 }
 
-static void *sweeper(void *arg)
+static void sweep(void *arg)
 {
     (void)arg;
-    pthread_mutex_lock(&sweep_mu);
-    while (!sweep_stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += SWEEP_SECONDS;
-        pthread_cond_timedwait(&sweep_cv, &sweep_mu, &until);
-        if (sweep_stop)
-            break;
-        pthread_mutex_unlock(&sweep_mu);
-        sweep_ctx c = {lx_now(), 0};
-        if (store_txn(sweep_txn, &c))
-            log_warn("sweep: could not notify of overdue cases; trying again in %d s",
-                     SWEEP_SECONDS);
-        else if (c.n)
-            log_info("sweep: %d cases newly overdue", c.n);
-        pthread_mutex_lock(&sweep_mu);
-    }
-    pthread_mutex_unlock(&sweep_mu);
-    store_thread_done();
-    return NULL;
+    sweep_ctx c = {lx_now(), 0};
+    if (store_txn(sweep_txn, &c))
+        log_warn("sweep: could not notify of overdue cases; trying again in %d s",
+                 SWEEP_SECONDS);
+    else if (c.n)
+        log_info("sweep: %d cases newly overdue", c.n);
 }
 
 typedef struct cases_demo_ctx {
@@ -425,16 +407,13 @@ static int cmd_serve(opts *o, int argc, char **argv)
     }
     if (open_store(o, 0))
         return 1;
-    pthread_t sweep;
-    int sweeping = pthread_create(&sweep, NULL, sweeper, NULL) == 0;
+    store_checkpointer_start();
+    ticker *sweeper = ticker_start(SWEEP_SECONDS * 1000, sweep, NULL, store_thread_done);
+    if (!sweeper)
+        log_warn("sweep thread not started: overdue cases are not notified");
     lx_status rc = http_serve(listen, threads, web, (size_t)cache_mb << 20);
-    if (sweeping) {
-        pthread_mutex_lock(&sweep_mu);
-        sweep_stop = 1;
-        pthread_cond_signal(&sweep_cv);
-        pthread_mutex_unlock(&sweep_mu);
-        pthread_join(sweep, NULL);
-    }
+    ticker_stop(sweeper);
+    store_checkpointer_stop();
     store_close();
     return rc ? 1 : 0;
 }

@@ -86,6 +86,15 @@ int db_txn_open(db *d);
  * the usual cache is handed back when turned off). */
 lx_status db_large_txn(db *d, int on);
 
+/* Whether each commit copies the write-ahead log into the database itself
+ * when it has grown (on, the default), or leaves that to db_checkpoint called
+ * from a thread of its own (off: a server, whose requests should not wait for
+ * it). For d (may be NULL) and the connections opened from now on. */
+void db_auto_checkpoint(db *d, int on);
+/* Copy into the database what the log holds, as far as no reader still needs
+ * it, without waiting for anyone. */
+lx_status db_checkpoint(db *d);
+
 /* Reserve n (>= 1) new ids of `table` (a registry table with an `id` key)
  * for rows the caller inserts with explicit ids, *first .. *first + n - 1,
  * inside a write transaction. Inserting many rows this way needs no

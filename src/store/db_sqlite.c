@@ -34,6 +34,10 @@ struct db {
     int changed;                     /* county data written since the last commit */
 };
 
+/* Whether a commit checkpoints the WAL itself (SQLite's default, every 1000
+ * pages) or leaves it to db_checkpoint on a thread of its own (the server). */
+static _Atomic int auto_checkpoint = 1;
+
 /* Counts the commits that changed county data, through any connection of the
  * process (db_generation). */
 static _Atomic uint64_t generation;
@@ -117,6 +121,8 @@ lx_status db_open(const char *path, int create, db **out)
     sqlite3_extended_result_codes(d->h, 1);
     sqlite3_busy_timeout(d->h, 10000);
     sqlite3_update_hook(d->h, on_update, d);
+    if (!atomic_load(&auto_checkpoint))
+        sqlite3_wal_autocheckpoint(d->h, 0);
     rc = db_exec(d, "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
@@ -335,11 +341,13 @@ lx_status db_large_txn(db *d, int on)
 {
     char sql[96];
     /* The checkpoint after a large commit (copying its pages from the WAL
-     * into the database, ~0.4 s for an import of 300,000 rows) is left to
-     * the next commit of another connection: the import's data is durable
-     * in the WAL when COMMIT returns, and its caller need not wait for it. */
+     * into the database, ~0.4 s for an import of 300,000 rows) is not done by
+     * the commit: the import's data is durable in the WAL when COMMIT returns,
+     * and its caller need not wait. The server's checkpointer, or the next
+     * commit of another connection, copies it. */
     snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA wal_autocheckpoint=%d",
-             on ? LARGE_TXN_CACHE_KIB : CACHE_KIB, on ? 0 : 1000);
+             on ? LARGE_TXN_CACHE_KIB : CACHE_KIB,
+             on || !atomic_load(&auto_checkpoint) ? 0 : 1000);
     lx_status rc = db_exec(d, sql);
     if (!on)
         sqlite3_db_release_memory(d->h);
@@ -371,6 +379,22 @@ lx_status db_next_ids(db *d, const char *table, int64_t n, int64_t *first)
 int64_t db_changes(db *d)
 {
     return sqlite3_changes64(d->h);
+}
+
+void db_auto_checkpoint(db *d, int on)
+{
+    atomic_store(&auto_checkpoint, on != 0);
+    if (d)
+        sqlite3_wal_autocheckpoint(d->h, on ? 1000 : 0);
+}
+
+lx_status db_checkpoint(db *d)
+{
+    int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY)
+        return LX_OK; /* BUSY: another checkpoint runs; the next call copies the rest */
+    log_error("checkpoint: %s", sqlite3_errmsg(d->h));
+    return LX_EIO;
 }
 
 lx_status db_analyze(db *d)

@@ -3,6 +3,7 @@
 #include "store/migrate.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/ticker.h"
 #include "util/xalloc.h"
 
 #include <pthread.h>
@@ -198,4 +199,37 @@ lx_status store_txn(lx_status (*fn)(void *ctx, db *d), void *ctx)
     }
     pthread_mutex_unlock(&gc_lock);
     return job.rc;
+}
+
+/* ---- the checkpointer ---- */
+
+#define CHECKPOINT_EVERY_MS 500
+
+static ticker *checkpointer;
+
+static void checkpoint_now(void *arg)
+{
+    (void)arg;
+    db *d = store_db();
+    if (d)
+        db_checkpoint(d);
+}
+
+void store_checkpointer_start(void)
+{
+    db_auto_checkpoint(thread_db, 0);
+    checkpointer = ticker_start(CHECKPOINT_EVERY_MS, checkpoint_now, NULL, store_thread_done);
+    if (!checkpointer) {
+        db_auto_checkpoint(thread_db, 1);
+        log_warn("checkpointer thread not started; commits checkpoint themselves");
+    }
+}
+
+void store_checkpointer_stop(void)
+{
+    if (!checkpointer)
+        return;
+    ticker_stop(checkpointer);
+    checkpointer = NULL;
+    db_auto_checkpoint(thread_db, 1);
 }

@@ -29,6 +29,14 @@ db *store_db(void);
 /* Close the calling thread's connection (called as a pool thread ends). */
 void store_thread_done(void);
 
+/* A thread that copies the write-ahead log into the database every half
+ * second, so that no request's commit does (the server). Start it after
+ * store_open and before other threads use the store: from then on, this
+ * thread's connection and every one opened later leave checkpoints to it.
+ * Stop it before store_close. */
+void store_checkpointer_start(void);
+void store_checkpointer_stop(void);
+
 /* The path the store was opened with. */
 const char *store_path(void);
 
