@@ -23,12 +23,18 @@ static const char *state_name(cr_state s)
     return n[s];
 }
 
-static json_t *date_json(int day)
+/* Local day `day` as "YYYY-MM-DD" into buf (11 bytes or more); returns buf. */
+static const char *day_text(int day, char *buf, size_t len)
 {
     int ymd = cr_ymd_of_day(day);
+    snprintf(buf, len, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return buf;
+}
+
+static json_t *date_json(int day)
+{
     char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-    return json_string(buf);
+    return json_string(day_text(day, buf, sizeof buf));
 }
 
 /* ?date= (the day to look from; default today) into *asof (the end of that day, or now if
@@ -472,10 +478,9 @@ static lx_status write_compliance(const compliance *c, const char *path, db *d, 
     xlsx_out *x = xlsx_out_open(path, "联系考核");
     if (!x)
         return LX_EIO;
-    char period[64];
-    int f = cr_ymd_of_day(c->from), t = cr_ymd_of_day(c->to);
-    snprintf(period, sizeof period, "%04d-%02d-%02d 至 %04d-%02d-%02d", f / 10000, f / 100 % 100,
-             f % 100, t / 10000, t / 100 % 100, t % 100);
+    char from[16], to[16];
+    const char *period = arena_printf(a, "%s 至 %s", day_text(c->from, from, sizeof from),
+                                      day_text(c->to, to, sizeof to));
     const char *title[] = {"期间", period};
     xlsx_out_header(x, title, 2);
     xlsx_out_header(x, head, sizeof head / sizeof *head);

@@ -155,26 +155,44 @@ void api_list_cache_stop(void)
     list_cache = NULL;
 }
 
-static void audit_list(req *r, const resource *res, int64_t n)
+/* A page of records as {"items":[...],"next":"<cursor>"|null}, written straight as text;
+ * *n records. */
+static lx_status write_page(req *r, const resource *res, const list_query *lq, strbuf *sb,
+                            int *n)
 {
-    char detail[64];
-    if (!personal(res))
-        return;
-    snprintf(detail, sizeof detail, "{\"count\":%lld}", (long long)n);
-    api_audit_read(r, arena_printf(r->a, "%s.list", res->name), NULL, detail);
+    scope s = scope_for(&r->who, res->kind);
+    record **items = NULL;
+    int64_t next = 0;
+    db *d = store_db();
+    lx_status rc = d ? registry_list(d, r->a, res, &s, lq, &items, n, &next) : LX_EIO;
+    if (rc)
+        return rc;
+    strbuf_adds(sb, "{\"items\":[");
+    for (int i = 0; i < *n; i++) {
+        if (i)
+            strbuf_addch(sb, ',');
+        record_json_write(sb, res, items[i], 0);
+    }
+    strbuf_adds(sb, "],\"next\":");
+    if (next) {
+        strbuf_addch(sb, '"');
+        jsonw_int(sb, next);
+        strbuf_addch(sb, '"');
+    } else {
+        strbuf_adds(sb, "null");
+    }
+    strbuf_addch(sb, '}');
+    return LX_OK;
 }
 
 lx_status api_reg_list(req *r)
 {
     const resource *res = res_of(r);
-    scope s = scope_for(&r->who, res->kind);
-    list_query lq;
-    record **items = NULL;
-    int n = 0;
-    int64_t next = 0, aux = 0;
-    size_t len = 0;
-    strbuf key = STRBUF_INIT;
     const principal *w = &r->who;
+    list_query lq;
+    strbuf key = STRBUF_INIT, sb = STRBUF_INIT;
+    int n = 0;
+    int64_t kept_n = 0;
     /* Taken before the data is read: a write after it makes the page stale. */
     uint64_t gen = db_generation();
     int64_t now_ms = (int64_t)(lx_mono() * 1000);
@@ -184,46 +202,22 @@ lx_status api_reg_list(req *r)
                     (long long)w->node_id, (long long)w->member_id, (long long)w->unit_id,
                     (long long)w->household_id, (int)r->lang);
     lx_status rc = parse_list_query(r, &lq, 0, list_cache ? &key : NULL);
-    char *kept = rc || !list_cache ? NULL
-               : respcache_get(list_cache, strbuf_str(&key), gen, now_ms, &len, &aux);
-    if (rc || kept) {
-        if (kept) {
-            audit_list(r, res, aux);
-            req_reply_raw(r, 200, "application/json; charset=utf-8", kept, len, NULL);
-        }
-        strbuf_release(&key);
-        return rc;
-    }
-    db *d = store_db();
-    if (!d)
-        rc = LX_EIO;
-    if (!rc)
-        rc = registry_list(d, r->a, res, &s, &lq, &items, &n, &next);
-    if (rc) {
-        strbuf_release(&key);
-        return rc;
-    }
-    /* {"items":[...],"next":"<cursor>"|null}, written straight as text. */
-    strbuf sb = STRBUF_INIT;
-    strbuf_adds(&sb, "{\"items\":[");
-    for (int i = 0; i < n; i++) {
-        if (i)
-            strbuf_addch(&sb, ',');
-        record_json_write(&sb, res, items[i], 0);
-    }
-    strbuf_adds(&sb, "],\"next\":");
-    if (next) {
-        strbuf_addch(&sb, '"');
-        jsonw_int(&sb, next);
-        strbuf_addch(&sb, '"');
-    } else {
-        strbuf_adds(&sb, "null");
-    }
-    strbuf_addch(&sb, '}');
-    if (list_cache)
+    if (!rc && list_cache &&
+        respcache_get(list_cache, strbuf_str(&key), gen, now_ms, &sb, &kept_n)) {
+        n = (int)kept_n;
+    } else if (!rc && !(rc = write_page(r, res, &lq, &sb, &n)) && list_cache) {
         respcache_put(list_cache, strbuf_str(&key), gen, now_ms, strbuf_str(&sb), sb.len, n);
+    }
     strbuf_release(&key);
-    audit_list(r, res, n);
+    if (rc) {
+        strbuf_release(&sb);
+        return rc;
+    }
+    if (personal(res)) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "{\"count\":%d}", n);
+        api_audit_read(r, arena_printf(r->a, "%s.list", res->name), NULL, detail);
+    }
     req_reply_text(r, 200, &sb);
     return LX_OK;
 }

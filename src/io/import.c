@@ -234,19 +234,16 @@ static lx_status row_failed(imp *m, ledger_row *row, lx_status rc)
 }
 
 /* A record is only written at a place resolved in the caller's scope. */
-static lx_status create_at(imp *m, reg_batch *b, const resource *r, ledger_row *row,
-                           record *rec, const char *path)
+static lx_status no_place(imp *m, ledger_row *row)
 {
-    lx_status rc = path && rec ? registry_batch_create(b, m->lg.a, r, rec, path, m->e)
-                        : lx_fail(m->e, LX_EINVAL, "", "the record has no place in the tree");
-    return rc ? row_failed(m, row, rc) : LX_OK;
+    return row_failed(m, row, lx_fail(m->e, LX_EINVAL, "", "the record has no place in the tree"));
 }
 
 /* ---- writing, with the values computed a step ahead ----
  *
  * A record's values -- its sealed ID number, phone and address, their lookup
- * hashes, its search keys, a resident's checks -- take a sixth of an import
- * and need no database. A helper thread computes them (registry_batch_prepare)
+ * hashes, its search keys, a resident's checks -- take about a sixth of an
+ * import (a perf profile) and need no database. A helper thread computes them (registry_batch_prepare)
  * up to AHEAD records ahead, while this thread inserts them in order. */
 
 typedef struct job {
@@ -423,28 +420,23 @@ static lx_status import_households(imp *m, reg_batch *b)
             h->v[fhead] = (rval){1, 0, 0, row->resident->v[fname].s};
         }
     }
-    for (size_t g = 0; g < ngroups; g++)
+    for (size_t g = 0; g < ngroups && !rc; g++)
         if (!group_bad[g] && lg->rows[first_row[g]].path)
             order[ngood++] = first_row[g];
         else if (!group_bad[g])
-            rc = create_at(m, b, hr, &lg->rows[first_row[g]], NULL, NULL); /* no place: fails */
+            rc = no_place(m, &lg->rows[first_row[g]]);
     sort_rows = lg->rows;
     qsort(order, ngood, sizeof *order, by_place);
     /* Households first, then their residents under them (their path and id,
-     * no lookup): every id reserved before the first is written. */
-    size_t nres = 0, nj = 0;
-    for (size_t k = 0; k < ngood; k++)
-        for (size_t i = order[k];; i = next_row[i]) {
-            nres++;
-            if (!next_row[i])
-                break;
-        }
+     * no lookup): every id reserved before the first is written. Every row
+     * not skipped is a resident of a good household. */
+    size_t nres = lg->nrows - (size_t)m->skipped, nj = 0;
     int64_t hid = 0, rid = 0;
     if (!rc)
         rc = registry_batch_reserve(b, hr, (int64_t)ngood, &hid);
     if (!rc)
         rc = registry_batch_reserve(b, rr, (int64_t)nres, &rid);
-    job *jobs = xcalloc(ngood + nres + 1, sizeof *jobs);
+    job *jobs = xcalloc(ngood + lg->nrows + 1, sizeof *jobs);
     for (size_t k = 0; k < ngood && !rc; k++) {
         ledger_row *row = &lg->rows[order[k]];
         row->main->id = hid++;
@@ -477,16 +469,27 @@ static lx_status import_households(imp *m, reg_batch *b)
 static lx_status import_members(imp *m, reg_batch *b)
 {
     ledger *lg = &m->lg;
+    const resource *mr = record_resource(RES_MEMBERS);
+    job *jobs = xcalloc(lg->nrows + 1, sizeof *jobs);
+    size_t n = 0;
+    int64_t id = 0;
     lx_status rc = LX_OK;
     for (size_t i = 0; i < lg->nrows && !rc; i++) {
         ledger_row *row = &lg->rows[i];
-        if (row->bad) {
+        if (row->bad)
             m->skipped++;
-            continue;
-        }
-        rc = create_at(m, b, record_resource(RES_MEMBERS), row, row->main, row->path);
-        m->created_main++;
+        else if (!row->path)
+            rc = no_place(m, row);
+        else
+            jobs[n++] = (job){mr, row->main, row->path, row};
     }
+    if (!rc)
+        rc = registry_batch_reserve(b, mr, (int64_t)n, &id);
+    for (size_t k = 0; k < n && !rc; k++)
+        jobs[k].rec->id = id++;
+    if (!rc)
+        rc = write_jobs(m, b, jobs, n);
+    free(jobs);
     return rc;
 }
 

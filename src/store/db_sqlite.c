@@ -34,9 +34,17 @@ struct db {
     int changed;                     /* county data written since the last commit */
 };
 
-/* Whether a commit checkpoints the WAL itself (SQLite's default, every 1000
- * pages) or leaves it to db_checkpoint on a thread of its own (the server). */
+/* Whether a commit checkpoints the WAL itself (SQLite's default, once it holds
+ * AUTO_CHECKPOINT_PAGES) or leaves it to db_checkpoint on a thread of its own
+ * (the server). */
+#define AUTO_CHECKPOINT_PAGES 1000
 static _Atomic int auto_checkpoint = 1;
+
+/* A connection's automatic checkpoint as the process wants it now. */
+static int auto_pages(void)
+{
+    return atomic_load(&auto_checkpoint) ? AUTO_CHECKPOINT_PAGES : 0;
+}
 
 /* Counts the commits that changed county data, through any connection of the
  * process (db_generation). */
@@ -121,8 +129,7 @@ lx_status db_open(const char *path, int create, db **out)
     sqlite3_extended_result_codes(d->h, 1);
     sqlite3_busy_timeout(d->h, 10000);
     sqlite3_update_hook(d->h, on_update, d);
-    if (!atomic_load(&auto_checkpoint))
-        sqlite3_wal_autocheckpoint(d->h, 0);
+    sqlite3_wal_autocheckpoint(d->h, auto_pages());
     rc = db_exec(d, "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
@@ -339,15 +346,14 @@ int db_txn_open(db *d)
 
 lx_status db_large_txn(db *d, int on)
 {
-    char sql[96];
+    char sql[64];
     /* The checkpoint after a large commit (copying its pages from the WAL
-     * into the database, ~0.4 s for an import of 300,000 rows) is not done by
-     * the commit: the import's data is durable in the WAL when COMMIT returns,
-     * and its caller need not wait. The server's checkpointer, or the next
-     * commit of another connection, copies it. */
-    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA wal_autocheckpoint=%d",
-             on ? LARGE_TXN_CACHE_KIB : CACHE_KIB,
-             on || !atomic_load(&auto_checkpoint) ? 0 : 1000);
+     * into the database, 0.4-0.7 s for an import of 300,000 rows) is not done
+     * by the commit: the import's data is durable in the WAL when COMMIT
+     * returns, and its caller need not wait. The server's checkpointer, or the
+     * connection as it closes, copies it. */
+    sqlite3_wal_autocheckpoint(d->h, on ? 0 : auto_pages());
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", on ? LARGE_TXN_CACHE_KIB : CACHE_KIB);
     lx_status rc = db_exec(d, sql);
     if (!on)
         sqlite3_db_release_memory(d->h);
@@ -385,7 +391,7 @@ void db_auto_checkpoint(db *d, int on)
 {
     atomic_store(&auto_checkpoint, on != 0);
     if (d)
-        sqlite3_wal_autocheckpoint(d->h, on ? 1000 : 0);
+        sqlite3_wal_autocheckpoint(d->h, auto_pages());
 }
 
 lx_status db_checkpoint(db *d)

@@ -6,6 +6,7 @@
 #include "store/query.h"
 #include "util/crypto.h"
 #include "util/msgcat.h"
+#include "util/respcache.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -120,50 +121,18 @@ static int64_t driver_cap(void)
 }
 #define DRIVER_CAP driver_cap()
 
-/* The counts that choose a plan, remembered for COUNT_TTL seconds: a common
- * surname or a township is searched again and again, and counting up to
- * DRIVER_CAP index entries costs more than the page itself. A stale count
- * only makes a plan slower, never the results different. */
-#define COUNT_SLOTS 256
-#define COUNT_TTL 60
-static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    int64_t county, n, at;
-    const char *table, *col; /* static strings */
-    char prefix[64];
-} counts[COUNT_SLOTS];
-static unsigned count_next;
+/* The counts that choose a plan, remembered for COUNT_TTL_MS: a common surname
+ * or a township is searched again and again, and counting up to DRIVER_CAP
+ * index entries costs more than the page itself. A stale count only makes a
+ * plan slower, never the results different (so no generation: always 0). */
+#define COUNT_CACHE_BYTES (64 * 1024)
+#define COUNT_TTL_MS (60 * 1000)
+static respcache *counts;
+static pthread_once_t counts_once = PTHREAD_ONCE_INIT;
 
-static int count_cached(const char *table, const char *col, int64_t county, const char *prefix,
-                        int64_t now, int64_t *n)
+static void counts_new(void)
 {
-    int hit = 0;
-    pthread_mutex_lock(&count_lock);
-    for (int i = 0; i < COUNT_SLOTS && !hit; i++)
-        if (counts[i].table && counts[i].county == county && now - counts[i].at < COUNT_TTL &&
-            !strcmp(counts[i].table, table) && !strcmp(counts[i].col, col) &&
-            !strcmp(counts[i].prefix, prefix)) {
-            *n = counts[i].n;
-            hit = 1;
-        }
-    pthread_mutex_unlock(&count_lock);
-    return hit;
-}
-
-static void count_remember(const char *table, const char *col, int64_t county,
-                           const char *prefix, int64_t now, int64_t n)
-{
-    if (strlen(prefix) >= sizeof counts[0].prefix)
-        return;
-    pthread_mutex_lock(&count_lock);
-    unsigned i = count_next++ % COUNT_SLOTS;
-    counts[i].county = county;
-    counts[i].n = n;
-    counts[i].at = now;
-    counts[i].table = table;
-    counts[i].col = col;
-    lx_strlcpy(counts[i].prefix, prefix, sizeof counts[i].prefix);
-    pthread_mutex_unlock(&count_lock);
+    counts = respcache_new(COUNT_CACHE_BYTES, COUNT_TTL_MS);
 }
 
 /* How many rows (up to DRIVER_CAP) of `table` have `col` starting with prefix. */
@@ -173,8 +142,12 @@ static int64_t count_upto(db *d, const char *table, const char *col, int64_t cou
     qb q;
     db_stmt *st = NULL;
     int row = 0;
-    int64_t n = DRIVER_CAP, now = lx_now();
-    if (count_cached(table, col, county, prefix, now, &n))
+    int64_t n = DRIVER_CAP, now_ms = (int64_t)(lx_mono() * 1000);
+    char key[160];
+    int kept = snprintf(key, sizeof key, "%s|%s|%lld|%s", table, col, (long long)county,
+                        prefix) < (int)sizeof key; /* a longer prefix is not remembered */
+    pthread_once(&counts_once, counts_new);
+    if (kept && respcache_get(counts, key, 0, now_ms, NULL, &n))
         return n;
     qb_init(&q);
     strbuf_addf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE county_id = ?", table);
@@ -184,7 +157,8 @@ static int64_t count_upto(db *d, const char *table, const char *col, int64_t cou
     qb_int(&q, DRIVER_CAP);
     if (qb_prepare(&q, d, &st) == LX_OK && db_step(st, &row) == LX_OK && row) {
         n = db_col_int(st, 0);
-        count_remember(table, col, county, prefix, now, n);
+        if (kept)
+            respcache_put(counts, key, 0, now_ms, "", 0, n);
     }
     db_done(st);
     qb_release(&q);
@@ -773,15 +747,12 @@ out:
 /* ---- many new records in one transaction ---- */
 
 #define BATCH_SHAPES 8   /* INSERT statements held by a batch */
-#define BATCH_IDS 4096    /* ids reserved at a time */
 
 struct reg_batch {
     db *d;                  /* the connection, inside the caller's transaction */
     int64_t county_id;      /* the actor's county */
     int64_t now;            /* created_at and updated_at of every record */
-    zh_cache keys;          /* search keys by name */
-    int64_t next_id[RES__COUNT]; /* the next reserved id of each registry; 0: none yet */
-    int64_t last_id[RES__COUNT]; /* the last one reserved */
+    int64_t last_id[RES__COUNT]; /* the last id reserved of each registry; 0: none yet */
     struct {
         const resource *r;  /* the registry */
         uint64_t set;       /* which fields are set (bit i: field i) */
@@ -805,34 +776,24 @@ void registry_batch_free(reg_batch *b)
         return;
     for (int i = 0; i < b->nshapes; i++)
         db_done(b->shape[i].st);
-    zh_cache_release(&b->keys);
     free(b);
 }
 
-/* n consecutive ids of r from *first: above the table's largest (free while
- * we hold the write lock) and above every id this batch handed out, written
- * or not yet. */
-static lx_status take_ids(reg_batch *b, const resource *r, int64_t n, int64_t *first)
-{
-    int k = r->kind;
-    if (!b->next_id[k] || b->next_id[k] + n - 1 > b->last_id[k]) {
-        int64_t from = 0, block = n > BATCH_IDS ? n : BATCH_IDS;
-        lx_status rc = db_next_ids(b->d, r->table, block, &from);
-        if (rc)
-            return rc;
-        if (from <= b->last_id[k])
-            from = b->last_id[k] + 1;
-        b->next_id[k] = from;
-        b->last_id[k] = from + block - 1;
-    }
-    *first = b->next_id[k];
-    b->next_id[k] += n;
-    return LX_OK;
-}
-
+/* n consecutive ids of r: above the table's largest (free while we hold the
+ * write lock) and above every id this batch reserved before, written or not. */
 lx_status registry_batch_reserve(reg_batch *b, const resource *r, int64_t n, int64_t *first)
 {
-    return n > 0 ? take_ids(b, r, n, first) : LX_OK;
+    int64_t from = 0;
+    if (n <= 0)
+        return LX_OK;
+    lx_status rc = db_next_ids(b->d, r->table, n, &from);
+    if (rc)
+        return rc;
+    if (from <= b->last_id[r->kind])
+        from = b->last_id[r->kind] + 1;
+    b->last_id[r->kind] = from + n - 1;
+    *first = from;
+    return LX_OK;
 }
 
 lx_status registry_batch_prepare(const reg_batch *b, arena *a, zh_cache *keys, const resource *r,
@@ -848,10 +809,6 @@ lx_status registry_batch_prepare(const reg_batch *b, arena *a, zh_cache *keys, c
     ins->r = r;
     ins->rec = rec;
     ins->path = path;
-    ins->set = 0;
-    for (int i = 0; i < r->nfields; i++)
-        if (rec->v[i].set)
-            ins->set |= (uint64_t)1 << i;
     qb_init(&ins->q);
     insert_params(&ins->q, r, rec->id, b->county_id, path, b->now, rec, keys);
     return LX_OK;
@@ -861,10 +818,14 @@ lx_status registry_batch_insert(reg_batch *b, reg_insert *ins, lx_error *e)
 {
     const resource *r = ins->r;
     db_stmt *st = NULL;
+    uint64_t set = 0; /* the record's shape: which fields are set (bit i: field i) */
     int held = 0;
     lx_status rc = LX_OK;
+    for (int i = 0; i < r->nfields; i++)
+        if (ins->rec->v[i].set)
+            set |= (uint64_t)1 << i;
     for (int i = 0; i < b->nshapes && !st; i++)
-        if (b->shape[i].r == r && b->shape[i].set == ins->set) {
+        if (b->shape[i].r == r && b->shape[i].set == set) {
             st = b->shape[i].st;
             held = 1;
         }
@@ -877,7 +838,7 @@ lx_status registry_batch_insert(reg_batch *b, reg_insert *ins, lx_error *e)
             goto out;
         if (b->nshapes < BATCH_SHAPES) {
             b->shape[b->nshapes].r = r;
-            b->shape[b->nshapes].set = ins->set;
+            b->shape[b->nshapes].set = set;
             b->shape[b->nshapes++].st = st;
             held = 1;
         }
@@ -898,16 +859,6 @@ lx_status registry_batch_insert(reg_batch *b, reg_insert *ins, lx_error *e)
 out:
     qb_release(&ins->q);
     return rc;
-}
-
-lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, record *rec,
-                                const char *path, lx_error *e)
-{
-    reg_insert ins;
-    lx_status rc = rec->id > 0 ? LX_OK : take_ids(b, r, 1, &rec->id);
-    if (!rc)
-        rc = registry_batch_prepare(b, a, &b->keys, r, rec, path, &ins, e);
-    return rc ? rc : registry_batch_insert(b, &ins, e);
 }
 
 /* Move the residents of a household with it. */

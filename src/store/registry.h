@@ -57,42 +57,35 @@ lx_status registry_create(db *d, arena *a, const resource *r, const principal *p
 
 /* Many new records in one write transaction (an import), which the caller
  * audits as one record (as REG_BATCH): the INSERT of each shape of record is
- * prepared once and reused, and search keys are computed once per distinct
- * name. No reference is looked up: the caller places each record at `path`,
- * the path of a node it has resolved in the actor's scope, or of a
- * household it created in the same batch, and sets the reference fields to
- * match. Not for nodes. */
-typedef struct reg_batch reg_batch;
-/* A batch for actor p on d (borrowed; inside a write transaction). */
-reg_batch *registry_batch_new(db *d, const principal *p);
-/* Create rec (its set values) at `path`, with the checks of registry_create
- * that need no lookup (a resident's birth date and sex against the ID
- * number). Sets rec->id. LX_EINVAL / LX_ECONFLICT with e filled. */
-lx_status registry_batch_create(reg_batch *b, arena *a, const resource *r, record *rec,
-                                const char *path, lx_error *e);
-/* Release the batch's statements. Accepts NULL. */
-void registry_batch_free(reg_batch *b);
-
-/* registry_batch_create in two halves, so that another thread can compute
- * the next records' values while this one writes (an import):
+ * prepared once and reused. No reference is looked up: the caller places each
+ * record at `path`, the path of a node it has resolved in the actor's scope,
+ * or of a household it created in the same batch, and sets the reference
+ * fields to match. Not for nodes. A record is written in three steps, so that
+ * another thread can compute the next records' values while this one writes:
  * - reserve n consecutive ids of r (*first ...), which the caller gives its
  *   records (rec->id) before preparing them;
- * - prepare: everything that needs no database -- the resident's checks,
- *   sealing, lookup hashes, search keys -- into *ins. It reads the batch but
- *   never changes it, so it may run on another thread, with its own arena and
- *   key cache (the values borrow from both until the insert);
- * - insert, on the batch's thread, in any order; releases *ins either way. */
+ * - prepare: the checks of registry_create that need no lookup (a resident's
+ *   birth date and sex against the ID number), sealing, lookup hashes, search
+ *   keys, into *ins. It reads the batch but never changes it, so it may run
+ *   on another thread, with its own arena and key cache (the values borrow
+ *   from both until the insert). LX_EINVAL with e filled;
+ * - insert, on the batch's thread, in any order; releases *ins either way.
+ *   Sets rec's path, state and times. LX_ECONFLICT with e filled. */
+typedef struct reg_batch reg_batch;
 typedef struct reg_insert {
     const resource *r; /* the registry */
     record *rec;       /* the record (rec->id reserved) */
     const char *path;  /* its place */
-    uint64_t set;      /* which fields are set (bit i: field i) */
     qb q;              /* the INSERT's values */
 } reg_insert;
+/* A batch for actor p on d (borrowed; inside a write transaction). */
+reg_batch *registry_batch_new(db *d, const principal *p);
 lx_status registry_batch_reserve(reg_batch *b, const resource *r, int64_t n, int64_t *first);
 lx_status registry_batch_prepare(const reg_batch *b, arena *a, zh_cache *keys, const resource *r,
                                  record *rec, const char *path, reg_insert *ins, lx_error *e);
 lx_status registry_batch_insert(reg_batch *b, reg_insert *ins, lx_error *e);
+/* Release the batch's statements. Accepts NULL. */
+void registry_batch_free(reg_batch *b);
 
 /* Apply the set values of chg to record id (in scope). *after (may be NULL)
  * receives the record as it now is. */

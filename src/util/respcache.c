@@ -75,26 +75,25 @@ void respcache_free(respcache *c)
     free(c);
 }
 
-char *respcache_get(respcache *c, const char *key, uint64_t gen, int64_t now_ms, size_t *len,
-                    int64_t *aux)
+int respcache_get(respcache *c, const char *key, uint64_t gen, int64_t now_ms, strbuf *body,
+                  int64_t *aux)
 {
     uint64_t h = fnv(key);
-    char *out = NULL;
+    int hit = 0;
     pthread_mutex_lock(&c->lock);
     entry *e = &c->slot[h & (SLOTS - 1)];
     if (e->key && e->hash == h && !strcmp(e->key, key)) {
         if (e->gen != gen || now_ms - e->at >= c->ttl_ms || now_ms < e->at) {
             drop(c, e);
         } else {
-            out = xmalloc(e->len + 1);
-            memcpy(out, e->body, e->len);
-            out[e->len] = '\0';
-            *len = e->len;
+            if (body)
+                strbuf_add(body, e->body, e->len);
             *aux = e->aux;
+            hit = 1;
         }
     }
     pthread_mutex_unlock(&c->lock);
-    return out;
+    return hit;
 }
 
 void respcache_put(respcache *c, const char *key, uint64_t gen, int64_t now_ms, const char *body,

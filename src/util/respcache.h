@@ -6,6 +6,7 @@
 #define LX_RESPCACHE_H
 #include <stddef.h>
 #include <stdint.h>
+#include "util/strbuf.h"
 
 typedef struct respcache respcache;
 
@@ -15,11 +16,11 @@ respcache *respcache_new(size_t max_bytes, int64_t ttl_ms);
 /* Drop everything and free the cache. Accepts NULL. */
 void respcache_free(respcache *c);
 
-/* The body kept under key, if it was made at generation gen and less than the
- * time to live before now_ms: a copy (free it) with its length in *len and the
- * number kept with it in *aux. Otherwise NULL (and a stale entry is dropped). */
-char *respcache_get(respcache *c, const char *key, uint64_t gen, int64_t now_ms, size_t *len,
-                    int64_t *aux);
+/* If key holds an answer made at generation gen less than the time to live
+ * before now_ms: append its body to *body (if body is not NULL), put the number
+ * kept with it in *aux and return 1. Otherwise return 0 (and drop a stale one). */
+int respcache_get(respcache *c, const char *key, uint64_t gen, int64_t now_ms, strbuf *body,
+                  int64_t *aux);
 /* Keep a copy of body under key, made at generation gen at now_ms, with aux.
  * A body over an eighth of the cache is not kept. */
 void respcache_put(respcache *c, const char *key, uint64_t gen, int64_t now_ms, const char *body,

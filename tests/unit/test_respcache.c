@@ -14,16 +14,21 @@
 
 static const char body[] = "{\"items\":[{\"id\":1,\"head_name\":\"张三\"}],\"next\":null}";
 
-/* The body under key at (gen, now), or NULL; checks aux when found. */
+/* The body under key at (gen, now) (free it), or NULL; checks aux when found, and that
+ * a miss appends nothing. */
 static char *get(respcache *c, const char *key, uint64_t gen, int64_t now)
 {
-    size_t len = 0;
+    strbuf sb = STRBUF_INIT;
     int64_t aux = -1;
-    char *out = respcache_get(c, key, gen, now, &len, &aux);
-    if (out) {
-        assert_int_equal(len, strlen(out));
-        assert_int_equal(aux, 7);
+    if (!respcache_get(c, key, gen, now, &sb, &aux)) {
+        assert_int_equal(sb.len, 0);
+        assert_int_equal(aux, -1);
+        return NULL;
     }
+    assert_int_equal(aux, 7);
+    size_t len = 0;
+    char *out = strbuf_detach(&sb, &len);
+    assert_int_equal(len, strlen(out));
     return out;
 }
 
