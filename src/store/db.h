@@ -46,6 +46,10 @@ void db_bind_int(db_stmt *st, int i, int64_t v);
 void db_bind_text(db_stmt *st, int i, const char *s); /* NULL binds SQL NULL */
 void db_bind_blob(db_stmt *st, int i, const void *p, size_t n);
 void db_bind_null(db_stmt *st, int i);
+/* Like db_bind_text / db_bind_blob, but without a copy: the statement borrows
+ * the bytes, which must stay as they are until it has run and been reset. */
+void db_bind_text_ref(db_stmt *st, int i, const char *s);
+void db_bind_blob_ref(db_stmt *st, int i, const void *p, size_t n);
 
 /* Advance: LX_OK with *row = 1 when a row is ready, *row = 0 when done.
  * LX_ECONFLICT on a constraint violation (unique, foreign key, check),

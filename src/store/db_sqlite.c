@@ -228,12 +228,18 @@ void db_bind_int(db_stmt *st, int i, int64_t v)
     sqlite3_bind_int64(st->st, i, v);
 }
 
-void db_bind_text(db_stmt *st, int i, const char *s)
+/* SQLITE_TRANSIENT: SQLite copies the bytes; SQLITE_STATIC: it borrows them. */
+static void bind_text(db_stmt *st, int i, const char *s, sqlite3_destructor_type how)
 {
     if (s)
-        sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st->st, i, s, -1, how);
     else
         sqlite3_bind_null(st->st, i);
+}
+
+void db_bind_text(db_stmt *st, int i, const char *s)
+{
+    bind_text(st, i, s, SQLITE_TRANSIENT);
 }
 
 void db_bind_blob(db_stmt *st, int i, const void *p, size_t n)
@@ -244,6 +250,16 @@ void db_bind_blob(db_stmt *st, int i, const void *p, size_t n)
 void db_bind_null(db_stmt *st, int i)
 {
     sqlite3_bind_null(st->st, i);
+}
+
+void db_bind_text_ref(db_stmt *st, int i, const char *s)
+{
+    bind_text(st, i, s, SQLITE_STATIC);
+}
+
+void db_bind_blob_ref(db_stmt *st, int i, const void *p, size_t n)
+{
+    sqlite3_bind_blob(st->st, i, p, (int)n, SQLITE_STATIC);
 }
 
 lx_status db_step(db_stmt *st, int *row)

@@ -73,16 +73,25 @@ void qb_null(qb *q)
     slot(q, 3);
 }
 
-void qb_bind(const qb *q, db_stmt *st)
+static void bind_all(const qb *q, db_stmt *st, int borrow)
 {
     for (int i = 0; i < q->n; i++) {
         switch (q->p[i].type) {
         case 0: db_bind_int(st, i + 1, q->p[i].i); break;
-        case 1: db_bind_text(st, i + 1, q->p[i].p); break;
-        case 2: db_bind_blob(st, i + 1, q->p[i].p, q->p[i].len); break;
+        case 1:
+            (borrow ? db_bind_text_ref : db_bind_text)(st, i + 1, q->p[i].p);
+            break;
+        case 2:
+            (borrow ? db_bind_blob_ref : db_bind_blob)(st, i + 1, q->p[i].p, q->p[i].len);
+            break;
         default: db_bind_null(st, i + 1); break;
         }
     }
+}
+
+void qb_bind(const qb *q, db_stmt *st)
+{
+    bind_all(q, st, 1);
 }
 
 lx_status qb_prepare(qb *q, db *d, db_stmt **out)
@@ -90,7 +99,7 @@ lx_status qb_prepare(qb *q, db *d, db_stmt **out)
     lx_status rc = db_prepare(d, strbuf_str(&q->sql), out);
     if (rc)
         return rc;
-    qb_bind(q, *out);
+    bind_all(q, *out, 0); /* the caller may release q before it runs */
     return LX_OK;
 }
 

@@ -39,7 +39,9 @@ void qb_null(qb *q);
 /* Prepare the built query on d and bind its parameters. */
 lx_status qb_prepare(qb *q, db *d, db_stmt **out);
 /* Bind the parameters of q (its SQL text is not used) to st, a statement
- * prepared earlier from the same text: for running one statement many times. */
+ * prepared earlier from the same text: for running one statement many times.
+ * The statement borrows q's texts and blobs (no copy): they must outlive its
+ * run, until it is reset. */
 void qb_bind(const qb *q, db_stmt *st);
 
 /* The one place where a data scope becomes SQL: appends " AND ..." limiting
