@@ -366,20 +366,19 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
 static void check_households(rd *s)
 {
     ledger *lg = s->lg;
-    strmap idx = STRMAP_INIT;
     size_t *firsts = xcalloc(lg->nrows + 1, sizeof *firsts);
     size_t *heads = xcalloc(lg->nrows + 1, sizeof *heads);
     size_t nh = 0;
     const resource *rr = record_resource(RES_RESIDENTS);
     int frel = record_field(rr, "relation");
-    /* Map each household number to the index of its first row (+1). */
     for (size_t i = 0; i < lg->nrows; i++) {
         ledger_row *row = &lg->rows[i];
         if (!*row->hkey)
             continue;
         int64_t first = 0;
-        int added = strmap_add(&idx, row->hkey, (int64_t)i, &first);
-        size_t fi = added ? i : (size_t)first;
+        strmap_get(&s->households, row->hkey, &first); /* on_row put every number there */
+        size_t fi = (size_t)first;
+        int added = fi == i;
         int blank = !*row->place[0] && !*row->place[1] && !*row->place[2];
         if (added) {
             firsts[nh++] = i;
@@ -409,7 +408,6 @@ static void check_households(rd *s)
                              lx_msg("no row of this household is its head (户主)"));
     free(firsts);
     free(heads);
-    strmap_release(&idx);
 }
 
 lx_status ledger_read(ledger *lg, ledger_kind kind, const void *data, size_t len, int today_ymd,
