@@ -5,6 +5,7 @@
 #include "util/strmap.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* What a column feeds. */
@@ -83,6 +84,7 @@ typedef struct rd {
     const col *cols;         /* the kind's columns */
     size_t ncols;
     int map[64];             /* file column -> index in cols, or -1 */
+    int fidx[32];            /* cols[k]'s field in its record (C_FIELD), else -1 */
     size_t nmap;             /* file columns */
     int have_header;         /* the header row was seen */
     int today;               /* for date checks */
@@ -305,7 +307,7 @@ static int on_row(void *ctx, size_t line, const char *const *cells, size_t ncell
             break;
         case C_FIELD: {
             const resource *r = record_resource(c->res);
-            int fi = record_field(r, c->field);
+            int fi = s->fidx[s->map[i]];
             record *rec = c->res == RES_RESIDENTS ? row->resident
                           : c->res == RES_HOUSEHOLDS ? hcells : row->main;
             const field *f = &r->fields[fi];
@@ -410,6 +412,177 @@ static void check_households(rd *s)
     free(heads);
 }
 
+/* ---- Reading on a second thread ----
+ *
+ * table_read (decoding and CSV or XLSX parsing, a fifth of a read) runs on a
+ * reader thread that copies each row's cells into batches; the caller's
+ * thread takes the batches in order and checks their rows (on_row) as before,
+ * so the two overlap. The reader is woken per batch, not per row. */
+
+#define BATCH_ROWS 1024
+#define NBATCH 4
+
+typedef struct batch {
+    size_t n;                  /* rows in it */
+    size_t line[BATCH_ROWS];   /* each row's line */
+    size_t first[BATCH_ROWS];  /* its first cell in off */
+    size_t ncells[BATCH_ROWS]; /* its cells */
+    size_t *off;               /* each cell's text in text */
+    size_t noff, capoff;
+    char *text;                /* cell texts, NUL-terminated */
+    size_t len, cap;
+} batch;
+
+typedef struct relay {
+    batch b[NBATCH];        /* the reader fills b[filled % NBATCH] */
+    size_t filled, taken;   /* batches handed over by the reader, given back by the checker */
+    int done;               /* the reader has finished */
+    int stop;               /* the checker wants no more rows */
+    int filling;            /* the reader has begun b[filled % NBATCH] (its own) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const void *data;       /* the file */
+    size_t len;
+    lx_lang lang;           /* the caller's, for the reader's messages */
+    table_format fmt;       /* what the reader found */
+    lx_status rc;           /* table_read's answer */
+    char err[256];          /* and its message */
+} relay;
+
+static void batch_add(batch *b, const char *s, size_t n)
+{
+    if (b->len + n > b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 1 << 17;
+        while (b->cap < b->len + n)
+            b->cap *= 2;
+        b->text = xrealloc(b->text, b->cap);
+    }
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+}
+
+/* Hand the batch being filled to the checker. Called with mu held. */
+static void relay_hand_over(relay *r)
+{
+    r->filled++;
+    r->filling = 0;
+    pthread_cond_broadcast(&r->cv);
+}
+
+static int relay_row(void *ctx, size_t line, const char *const *cells, size_t ncells)
+{
+    relay *r = ctx;
+    batch *b = &r->b[r->filled % NBATCH];
+    if (!r->filling) { /* a new batch: wait until the checker has given it back */
+        pthread_mutex_lock(&r->mu);
+        while (!r->stop && r->filled - r->taken >= NBATCH)
+            pthread_cond_wait(&r->cv, &r->mu);
+        int stop = r->stop;
+        pthread_mutex_unlock(&r->mu);
+        if (stop)
+            return 1;
+        r->filling = 1;
+    }
+    if (b->noff + ncells > b->capoff) {
+        b->capoff = b->capoff ? b->capoff * 2 : 16 * BATCH_ROWS;
+        while (b->capoff < b->noff + ncells)
+            b->capoff *= 2;
+        b->off = xrealloc(b->off, b->capoff * sizeof *b->off);
+    }
+    b->line[b->n] = line;
+    b->first[b->n] = b->noff;
+    b->ncells[b->n] = ncells;
+    for (size_t i = 0; i < ncells; i++) {
+        b->off[b->noff++] = b->len;
+        batch_add(b, cells[i], strlen(cells[i]) + 1);
+    }
+    if (++b->n == BATCH_ROWS) {
+        pthread_mutex_lock(&r->mu);
+        relay_hand_over(r);
+        pthread_mutex_unlock(&r->mu);
+    }
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    relay *r = arg;
+    lx_lang_set(r->lang);
+    r->rc = table_read(r->data, r->len, relay_row, r, &r->fmt, r->err, sizeof r->err);
+    pthread_mutex_lock(&r->mu);
+    if (r->filling)
+        relay_hand_over(r); /* the last, part-filled batch */
+    r->done = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Check every row the reader hands over, in order; *fmt and the reader's
+ * failure (rc, message in err) as table_read would give them. */
+static lx_status read_relayed(rd *s, const void *data, size_t len, table_format *fmt,
+                              char *err, size_t errlen)
+{
+    relay *r = xcalloc(1, sizeof *r);
+    pthread_t reader;
+    const char **cells = NULL;
+    size_t ccap = 0;
+    int stop = 0;
+    r->data = data;
+    r->len = len;
+    r->lang = lx_lang_get();
+    r->fmt = TABLE_CSV_UTF8;
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv, NULL);
+    lx_status rc;
+    if (pthread_create(&reader, NULL, reader_main, r) != 0) {
+        rc = table_read(data, len, on_row, s, fmt, err, errlen);
+        goto out;
+    }
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (r->taken == r->filled && !r->done)
+            pthread_cond_wait(&r->cv, &r->mu);
+        int more = r->taken < r->filled;
+        pthread_mutex_unlock(&r->mu);
+        if (!more)
+            break;
+        batch *b = &r->b[r->taken % NBATCH];
+        for (size_t k = 0; k < b->n && !stop; k++) {
+            if (b->ncells[k] > ccap) {
+                ccap = b->ncells[k] > 64 ? b->ncells[k] : 64;
+                cells = xrealloc(cells, ccap * sizeof *cells);
+            }
+            for (size_t i = 0; i < b->ncells[k]; i++)
+                cells[i] = b->text + b->off[b->first[k] + i];
+            stop = on_row(s, b->line[k], cells, b->ncells[k]);
+        }
+        b->n = b->noff = b->len = 0;
+        pthread_mutex_lock(&r->mu);
+        r->taken++;
+        r->stop = stop;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
+    }
+    pthread_join(reader, NULL);
+    *fmt = r->fmt;
+    /* A file the checker stopped reading (s->rc) is judged by that, as when
+     * table_read stops at the callback's word; the reader may have read on. */
+    rc = stop ? LX_OK : r->rc;
+    if (rc && err && errlen)
+        snprintf(err, errlen, "%s", r->err);
+out:
+    for (int i = 0; i < NBATCH; i++) {
+        free(r->b[i].off);
+        free(r->b[i].text);
+    }
+    free(cells);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->cv);
+    free(r);
+    return rc;
+}
+
 lx_status ledger_read(ledger *lg, ledger_kind kind, const void *data, size_t len, int today_ymd,
                       size_t max_rows, char *err, size_t errlen)
 {
@@ -422,11 +595,15 @@ lx_status ledger_read(ledger *lg, ledger_kind kind, const void *data, size_t len
     s.lg = lg;
     s.cols = kinds[kind].cols;
     s.ncols = kinds[kind].ncols;
+    for (size_t k = 0; k < s.ncols; k++)
+        s.fidx[k] = s.cols[k].role == C_FIELD
+                        ? record_field(record_resource(s.cols[k].res), s.cols[k].field)
+                        : -1;
     s.today = today_ymd;
     s.max_rows = max_rows;
     s.err = err;
     s.errlen = errlen;
-    lx_status rc = table_read(data, len, on_row, &s, &fmt, err, errlen);
+    lx_status rc = read_relayed(&s, data, len, &fmt, err, errlen);
     lg->format = (int)fmt;
     if (!rc)
         rc = s.rc;

@@ -447,6 +447,83 @@ static void test_a_file_with_more_rows_than_allowed_is_refused_as_too_big(void *
     ledger_release(&lg);
 }
 
+/* A ledger of `n` one-person households (H1..Hn, lines 2..n+1); line `dup_at`
+ * (if not 0) repeats the ID number of line 2, and line `wide_at` (if not 0) has
+ * 20,000 cells. Long enough that the rows pass through many batches of the
+ * reading thread. */
+static char *long_ledger(size_t n, size_t dup_at, size_t wide_at)
+{
+    strbuf sb = STRBUF_INIT;
+    char id[19], first[19];
+    strbuf_adds(&sb, HH_HEADER);
+    make_idno("11010619800101", 1, first); /* a region the others do not use */
+    for (size_t i = 1; i <= n; i++) {
+        size_t line = i + 1;
+        char birth[15];
+        snprintf(birth, sizeof birth, "110105%04zu0101", 1930 + i % 90);
+        make_idno(birth, (int)(i / 90 % 500) * 2 + 1, id);
+        if (line == 2 || line == dup_at)
+            memcpy(id, first, sizeof id);
+        strbuf_addf(&sb, "H%zu,幸福镇,光明村,一组,张%zu,男,,%s,,户主,,,", i, i, id);
+        if (line == wide_at)
+            for (int k = 0; k < 20000; k++)
+                strbuf_adds(&sb, ",x");
+        strbuf_adds(&sb, "\n");
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void test_a_long_ledger_reads_every_row_in_order_across_the_reading_thread(void **state)
+{
+    (void)state;
+    char err[200];
+    char *csv = long_ledger(10000, 9999, 0);
+    ledger lg;
+    lx_status rc = read_text(&lg, LEDGER_HOUSEHOLDS, csv, 20000, err, sizeof err);
+    if (rc)
+        fail_msg("refused: %s", err);
+    assert_int_equal(lg.nrows, 10000);
+    for (size_t i = 0; i < lg.nrows; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "H%zu", i + 1);
+        if (lg.rows[i].line != i + 2 || strcmp(lg.rows[i].hkey, key))
+            fail_msg("row %zu: line %zu, household %s", i, lg.rows[i].line, lg.rows[i].hkey);
+    }
+    /* the one issue: line 9999 repeats line 2, thousands of rows apart */
+    const ledger_issue *is = NULL;
+    assert_int_equal(lg.nissues, 1);
+    assert_int_equal(issues_at(&lg, 9999, "duplicate_in_file", &is), 1);
+    if (!strstr(is->message, "line 2"))
+        fail_msg("the message does not name line 2: %s", is->message);
+    ledger_release(&lg);
+    free(csv);
+}
+
+/* Reading csv (then freed) is refused with rc, in a message that names `names`. */
+static void expect_refused(char *csv, size_t max_rows, lx_status rc, const char *names)
+{
+    char err[200];
+    ledger lg;
+    assert_int_equal(read_text(&lg, LEDGER_HOUSEHOLDS, csv, max_rows, err, sizeof err), rc);
+    if (!strstr(err, names))
+        fail_msg("the message does not name %s: %s", names, err);
+    ledger_release(&lg);
+    free(csv);
+}
+
+static void test_a_long_ledger_stops_at_the_row_limit_and_at_a_late_bad_row(void **state)
+{
+    (void)state;
+    /* The limit is met long before the end: refused, naming the limit. */
+    expect_refused(long_ledger(10000, 0, 0), 5000, LX_ETOOBIG, "5000");
+    /* A row the parser refuses, late in the file: refused, naming its line. */
+    expect_refused(long_ledger(8000, 0, 7000), 20000, LX_EINVAL, "line 7000");
+    /* A header lacking a column stops the read at once, however long the file. */
+    char *csv = long_ledger(10000, 0, 0);
+    memcpy(strstr(csv, "姓名"), "名字", strlen("名字"));
+    expect_refused(csv, 20000, LX_EINVAL, "姓名");
+}
+
 static void test_a_required_cell_left_empty_is_reported_as_required(void **state)
 {
     (void)state;
@@ -581,6 +658,8 @@ int main(void)
         cmocka_unit_test(test_household_cells_left_empty_on_later_rows_are_not_inconsistent),
         cmocka_unit_test(test_a_later_row_giving_another_address_or_tag_is_inconsistent),
         cmocka_unit_test(test_a_file_with_more_rows_than_allowed_is_refused_as_too_big),
+        cmocka_unit_test(test_a_long_ledger_reads_every_row_in_order_across_the_reading_thread),
+        cmocka_unit_test(test_a_long_ledger_stops_at_the_row_limit_and_at_a_late_bad_row),
         cmocka_unit_test(test_a_required_cell_left_empty_is_reported_as_required),
         cmocka_unit_test(test_an_empty_file_is_refused),
         cmocka_unit_test(test_a_member_ledger_reads_units_places_and_skills),
