@@ -5,7 +5,8 @@
 #   bench/import.sh build/lianxin        # after bench/demo.sh
 #   IMPORT_ROWS=20000 bench/import.sh build/lianxin   # quick check
 #
-# 1. A fresh copy of bench/out/demo/county.db (the import adds ~100k households).
+# 1. A fresh copy of bench/out/demo/county.db (the import adds ~100k households),
+#    synced to disk.
 # 2. The real township/village/group names of the county are read from that
 #    copy with sqlite3; bench/gen_ledger.py writes $IMPORT_ROWS rows (one per
 #    resident, grouped by household number) with valid GB 11643 ID numbers of
@@ -30,6 +31,9 @@ trap 'stop_rss_sampler 2>/dev/null; stop_server' EXIT
 
 log "import: fresh copy of the demo database"
 copy_db "$DEMO_DB" "$DEMO_KEY" "$I/county.db" "$I/county.key"
+# The copy's 400 MB are still being written back to disk: without this, that
+# writeback lands in the import's time (a server's database is not new).
+sync
 
 sqlite3 -separator $'\t' "$I/county.db" "
     SELECT t.name, v.name, g.name FROM nodes g
