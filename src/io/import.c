@@ -6,6 +6,7 @@
 #include "store/registry.h"
 #include "store/store.h"
 #include "util/crypto.h"
+#include "util/handoff.h"
 #include "util/log.h"
 #include "util/msgcat.h"
 #include "util/strbuf.h"
@@ -243,8 +244,9 @@ static lx_status no_place(imp *m, ledger_row *row)
  *
  * A record's values -- its sealed ID number, phone and address, their lookup
  * hashes, its search keys, a resident's checks -- take about a sixth of an
- * import (a perf profile) and need no database. A helper thread computes them (registry_batch_prepare)
- * up to AHEAD records ahead, while this thread inserts them in order. */
+ * import (a perf profile) and need no database. A helper thread computes them
+ * (registry_batch_prepare) up to AHEAD records ahead, while this thread
+ * inserts them in order. */
 
 typedef struct job {
     const resource *r; /* the registry */
@@ -254,10 +256,8 @@ typedef struct job {
 } job;
 
 #define AHEAD 256
-/* A side that waits is woken only when it can go on for a while: the helper
- * when half the ring is free, the writer when LAG records are ready (or all
- * are). Waking at each record made the two threads trade a futex wake per
- * record, 15% of an import's profile. */
+/* The helper, when AHEAD ahead, waits until half the ring is free; the writer,
+ * when it has caught up, until LAG records are ready (util/handoff.h). */
 #define LAG 64
 
 typedef struct ahead {
@@ -269,12 +269,7 @@ typedef struct ahead {
     lx_error err[AHEAD];
     arena *a;              /* the helper's own (a record may point into it) */
     zh_cache keys;         /* the helper's own */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t made, used;     /* jobs prepared by the helper, taken by the writer */
-    int stop;              /* the writer gave up */
-    size_t helper_until;   /* the helper waits until used reaches this, */
-    size_t writer_until;   /* the writer until made reaches this; 0: no wait */
+    handoff ring;          /* made: jobs prepared by the helper; used: taken by the writer */
 } ahead;
 
 static void prepare_one(ahead *h, size_t i)
@@ -289,25 +284,11 @@ static void prepare_one(ahead *h, size_t i)
 static void *helper_main(void *arg)
 {
     ahead *h = arg;
-    for (size_t i = 0; i < h->n; i++) {
-        pthread_mutex_lock(&h->mu);
-        if (!h->stop && i - h->used >= AHEAD) {
-            h->helper_until = i - AHEAD / 2;
-            while (!h->stop && h->used < h->helper_until)
-                pthread_cond_wait(&h->cv, &h->mu);
-            h->helper_until = 0;
-        }
-        int stop = h->stop;
-        pthread_mutex_unlock(&h->mu);
-        if (stop)
-            break;
+    for (size_t i = 0; i < h->n && handoff_wait_room(&h->ring, AHEAD / 2); i++) {
         prepare_one(h, i);
-        pthread_mutex_lock(&h->mu);
-        h->made = i + 1;
-        if (h->writer_until && h->made >= h->writer_until)
-            pthread_cond_broadcast(&h->cv);
-        pthread_mutex_unlock(&h->mu);
+        handoff_put(&h->ring);
     }
+    handoff_finish(&h->ring);
     return NULL;
 }
 
@@ -323,24 +304,15 @@ static lx_status write_jobs(imp *m, reg_batch *b, const job *jobs, size_t n)
     if (!m->helper_a)
         m->helper_a = arena_new();
     h->a = m->helper_a;
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
+    handoff_init(&h->ring, AHEAD);
     int threaded = n > 1 && pthread_create(&helper, NULL, helper_main, h) == 0;
     size_t i = 0;
     for (; i < n && !rc; i++) {
         size_t k = i % AHEAD;
-        if (threaded) {
-            pthread_mutex_lock(&h->mu);
-            if (h->made <= i) {
-                h->writer_until = i + LAG < n ? i + LAG : n;
-                while (h->made <= i)
-                    pthread_cond_wait(&h->cv, &h->mu);
-                h->writer_until = 0;
-            }
-            pthread_mutex_unlock(&h->mu);
-        } else {
+        if (threaded)
+            handoff_wait_ready(&h->ring, LAG); /* the helper makes all n unless stopped */
+        else
             prepare_one(h, i);
-        }
         if (h->rc[k]) {
             *m->e = h->err[k];
             rc = h->rc[k];
@@ -353,22 +325,19 @@ static lx_status write_jobs(imp *m, reg_batch *b, const job *jobs, size_t n)
             m->created_res++;
         else
             m->created_main++;
-        pthread_mutex_lock(&h->mu);
-        h->used = i + 1;
-        h->stop = rc != LX_OK;
-        if (h->helper_until && (h->stop || h->used >= h->helper_until))
-            pthread_cond_broadcast(&h->cv);
-        pthread_mutex_unlock(&h->mu);
+        if (threaded)
+            handoff_take(&h->ring);
     }
-    if (threaded)
+    if (threaded) {
+        handoff_stop(&h->ring);
         pthread_join(helper, NULL);
+    }
     /* Values made but never inserted (after a failure). */
-    for (; i < h->made; i++)
+    for (size_t made = threaded ? h->ring.made : i; i < made; i++)
         if (!h->rc[i % AHEAD])
             qb_release(&h->ins[i % AHEAD].q);
     zh_cache_release(&h->keys);
-    pthread_mutex_destroy(&h->mu);
-    pthread_cond_destroy(&h->cv);
+    handoff_destroy(&h->ring);
     free(h);
     return rc;
 }

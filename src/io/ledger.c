@@ -1,6 +1,7 @@
 /* ledger.c -- map ledger columns to registry fields and check every cell. */
 #include "io/ledger.h"
 #include "io/table.h"
+#include "util/handoff.h"
 #include "util/msgcat.h"
 #include "util/strmap.h"
 #include "util/xalloc.h"
@@ -417,7 +418,7 @@ static void check_households(rd *s)
  * table_read (decoding and CSV or XLSX parsing, a fifth of a read) runs on a
  * reader thread that copies each row's cells into batches; the caller's
  * thread takes the batches in order and checks their rows (on_row) as before,
- * so the two overlap. The reader is woken per batch, not per row. */
+ * so the two overlap, handing batches over through a util/handoff ring. */
 
 #define BATCH_ROWS 1024
 #define NBATCH 4
@@ -434,13 +435,9 @@ typedef struct batch {
 } batch;
 
 typedef struct relay {
-    batch b[NBATCH];        /* the reader fills b[filled % NBATCH] */
-    size_t filled, taken;   /* batches handed over by the reader, given back by the checker */
-    int done;               /* the reader has finished */
-    int stop;               /* the checker wants no more rows */
-    int filling;            /* the reader has begun b[filled % NBATCH] (its own) */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    batch b[NBATCH];        /* the reader fills b[ring.made % NBATCH] */
+    handoff ring;           /* made: batches handed over; used: given back by the checker */
+    int filling;            /* the reader has begun its batch (the reader's own) */
     const void *data;       /* the file */
     size_t len;
     lx_lang lang;           /* the caller's, for the reader's messages */
@@ -461,25 +458,12 @@ static void batch_add(batch *b, const char *s, size_t n)
     b->len += n;
 }
 
-/* Hand the batch being filled to the checker. Called with mu held. */
-static void relay_hand_over(relay *r)
-{
-    r->filled++;
-    r->filling = 0;
-    pthread_cond_broadcast(&r->cv);
-}
-
 static int relay_row(void *ctx, size_t line, const char *const *cells, size_t ncells)
 {
     relay *r = ctx;
-    batch *b = &r->b[r->filled % NBATCH];
-    if (!r->filling) { /* a new batch: wait until the checker has given it back */
-        pthread_mutex_lock(&r->mu);
-        while (!r->stop && r->filled - r->taken >= NBATCH)
-            pthread_cond_wait(&r->cv, &r->mu);
-        int stop = r->stop;
-        pthread_mutex_unlock(&r->mu);
-        if (stop)
+    batch *b = &r->b[r->ring.made % NBATCH];
+    if (!r->filling) { /* a new batch: once the checker has given it back */
+        if (!handoff_wait_room(&r->ring, 1))
             return 1;
         r->filling = 1;
     }
@@ -497,9 +481,8 @@ static int relay_row(void *ctx, size_t line, const char *const *cells, size_t nc
         batch_add(b, cells[i], strlen(cells[i]) + 1);
     }
     if (++b->n == BATCH_ROWS) {
-        pthread_mutex_lock(&r->mu);
-        relay_hand_over(r);
-        pthread_mutex_unlock(&r->mu);
+        r->filling = 0;
+        handoff_put(&r->ring);
     }
     return 0;
 }
@@ -509,12 +492,9 @@ static void *reader_main(void *arg)
     relay *r = arg;
     lx_lang_set(r->lang);
     r->rc = table_read(r->data, r->len, relay_row, r, &r->fmt, r->err, sizeof r->err);
-    pthread_mutex_lock(&r->mu);
     if (r->filling)
-        relay_hand_over(r); /* the last, part-filled batch */
-    r->done = 1;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
+        handoff_put(&r->ring); /* the last, part-filled batch */
+    handoff_finish(&r->ring);
     return NULL;
 }
 
@@ -532,22 +512,14 @@ static lx_status read_relayed(rd *s, const void *data, size_t len, table_format 
     r->len = len;
     r->lang = lx_lang_get();
     r->fmt = TABLE_CSV_UTF8;
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->cv, NULL);
+    handoff_init(&r->ring, NBATCH);
     lx_status rc;
     if (pthread_create(&reader, NULL, reader_main, r) != 0) {
         rc = table_read(data, len, on_row, s, fmt, err, errlen);
         goto out;
     }
-    for (;;) {
-        pthread_mutex_lock(&r->mu);
-        while (r->taken == r->filled && !r->done)
-            pthread_cond_wait(&r->cv, &r->mu);
-        int more = r->taken < r->filled;
-        pthread_mutex_unlock(&r->mu);
-        if (!more)
-            break;
-        batch *b = &r->b[r->taken % NBATCH];
+    while (handoff_wait_ready(&r->ring, 1)) {
+        batch *b = &r->b[r->ring.used % NBATCH];
         for (size_t k = 0; k < b->n && !stop; k++) {
             if (b->ncells[k] > ccap) {
                 ccap = b->ncells[k] > 64 ? b->ncells[k] : 64;
@@ -558,11 +530,9 @@ static lx_status read_relayed(rd *s, const void *data, size_t len, table_format 
             stop = on_row(s, b->line[k], cells, b->ncells[k]);
         }
         b->n = b->noff = b->len = 0;
-        pthread_mutex_lock(&r->mu);
-        r->taken++;
-        r->stop = stop;
-        pthread_cond_broadcast(&r->cv);
-        pthread_mutex_unlock(&r->mu);
+        handoff_take(&r->ring);
+        if (stop)
+            handoff_stop(&r->ring);
     }
     pthread_join(reader, NULL);
     *fmt = r->fmt;
@@ -577,8 +547,7 @@ out:
         free(r->b[i].text);
     }
     free(cells);
-    pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->cv);
+    handoff_destroy(&r->ring);
     free(r);
     return rc;
 }

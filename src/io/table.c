@@ -1,5 +1,6 @@
 /* table.c -- read a ledger (CSV in UTF-8 or GB18030, or XLSX) into rows of UTF-8 cells. */
 #include "io/table.h"
+#include "util/handoff.h"
 #include "util/msgcat.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -417,45 +418,26 @@ typedef struct inflater {
     zip_file_t *zf;                /* the part; touched only by the inflating side */
     char *buf[INFLATE_BUFS];       /* chunks of XLSX_CHUNK bytes */
     zip_int64_t len[INFLATE_BUFS]; /* bytes in each full chunk */
-    size_t made;                   /* chunks inflated so far */
-    size_t used;                   /* chunks the parser has finished with */
-    int eof;                       /* the inflating side reached the end */
-    int failed;                    /* zip_fread failed (damaged part) */
-    int quit;                      /* the parser wants no more */
+    handoff ring;                  /* made: chunks inflated; used: finished with by the parser */
+    int failed;                    /* zip_fread failed (damaged part); set before the end */
     int threaded;                  /* a thread inflates */
     pthread_t th;                  /* that thread */
-    pthread_mutex_t mu;            /* guards made, used, eof, failed, quit */
-    pthread_cond_t cv;             /* signalled when any of them changes */
 } inflater;
 
 static void *inflater_main(void *arg)
 {
     inflater *f = arg;
-    pthread_mutex_lock(&f->mu);
-    for (;;) {
-        size_t slot;
-        zip_int64_t n;
-        while (!f->quit && f->made - f->used == INFLATE_BUFS)
-            pthread_cond_wait(&f->cv, &f->mu);
-        if (f->quit)
+    while (handoff_wait_room(&f->ring, 1)) {
+        size_t slot = f->ring.made % INFLATE_BUFS;
+        zip_int64_t n = zip_fread(f->zf, f->buf[slot], XLSX_CHUNK);
+        if (n <= 0) {
+            f->failed = n < 0;
             break;
-        slot = f->made % INFLATE_BUFS;
-        pthread_mutex_unlock(&f->mu);
-        n = zip_fread(f->zf, f->buf[slot], XLSX_CHUNK);
-        pthread_mutex_lock(&f->mu);
-        if (n < 0) {
-            f->failed = 1;
-        } else if (n == 0) {
-            f->eof = 1;
-        } else {
-            f->len[slot] = n;
-            f->made++;
         }
-        pthread_cond_broadcast(&f->cv);
-        if (n <= 0)
-            break;
+        f->len[slot] = n;
+        handoff_put(&f->ring);
     }
-    pthread_mutex_unlock(&f->mu);
+    handoff_finish(&f->ring);
     return NULL;
 }
 
@@ -469,60 +451,41 @@ static void inflater_start(inflater *f, zip_file_t *zf, zip_uint64_t size)
         return;
     for (size_t i = 1; i < INFLATE_BUFS; i++)
         f->buf[i] = xmalloc(XLSX_CHUNK);
-    pthread_mutex_init(&f->mu, NULL);
-    pthread_cond_init(&f->cv, NULL);
-    f->threaded = 1;
-    if (pthread_create(&f->th, NULL, inflater_main, f) != 0) {
-        pthread_mutex_destroy(&f->mu);
-        pthread_cond_destroy(&f->cv);
-        f->threaded = 0;
-    }
+    handoff_init(&f->ring, INFLATE_BUFS);
+    f->threaded = pthread_create(&f->th, NULL, inflater_main, f) == 0;
+    if (!f->threaded)
+        handoff_destroy(&f->ring);
 }
 
 /* The next chunk in *p: returns its length, 0 at the end, -1 if the part is
  * damaged. The chunk stays valid until inflater_release. */
 static zip_int64_t inflater_next(inflater *f, const char **p)
 {
-    zip_int64_t n;
     if (!f->threaded) {
         *p = f->buf[0];
         return zip_fread(f->zf, f->buf[0], XLSX_CHUNK);
     }
-    pthread_mutex_lock(&f->mu);
-    while (f->made == f->used && !f->eof && !f->failed)
-        pthread_cond_wait(&f->cv, &f->mu);
-    if (f->made > f->used) {
-        *p = f->buf[f->used % INFLATE_BUFS];
-        n = f->len[f->used % INFLATE_BUFS];
-    } else {
-        n = f->failed ? -1 : 0;
-    }
-    pthread_mutex_unlock(&f->mu);
-    return n;
+    if (!handoff_wait_ready(&f->ring, 1))
+        return f->failed ? -1 : 0;
+    size_t slot = f->ring.used % INFLATE_BUFS;
+    *p = f->buf[slot];
+    return f->len[slot];
 }
 
 /* Hand back the chunk from inflater_next. */
 static void inflater_release(inflater *f)
 {
-    if (!f->threaded)
-        return;
-    pthread_mutex_lock(&f->mu);
-    f->used++;
-    pthread_cond_broadcast(&f->cv);
-    pthread_mutex_unlock(&f->mu);
+    if (f->threaded)
+        handoff_take(&f->ring);
 }
 
 /* Stop the inflating side and free the chunks; zf stays open. */
 static void inflater_stop(inflater *f)
 {
     if (f->threaded) {
-        pthread_mutex_lock(&f->mu);
-        f->quit = 1;
-        pthread_cond_broadcast(&f->cv);
-        pthread_mutex_unlock(&f->mu);
+        handoff_stop(&f->ring);
         pthread_join(f->th, NULL);
-        pthread_mutex_destroy(&f->mu);
-        pthread_cond_destroy(&f->cv);
+        handoff_destroy(&f->ring);
     }
     for (size_t i = 0; i < INFLATE_BUFS; i++)
         free(f->buf[i]);

@@ -4,6 +4,7 @@
  * takes the slot from whatever was there. When the bytes held pass the limit,
  * a clock hand drops entries until they fit again. */
 #include "util/respcache.h"
+#include "util/strmap.h"
 #include "util/xalloc.h"
 
 #include <pthread.h>
@@ -29,14 +30,6 @@ struct respcache {
     int64_t ttl_ms;
     size_t hand; /* next slot the clock looks at */
 };
-
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 static size_t cost(const entry *e)
 {
@@ -78,7 +71,7 @@ void respcache_free(respcache *c)
 int respcache_get(respcache *c, const char *key, uint64_t gen, int64_t now_ms, strbuf *body,
                   int64_t *aux)
 {
-    uint64_t h = fnv(key);
+    uint64_t h = strmap_hash(key);
     int hit = 0;
     pthread_mutex_lock(&c->lock);
     entry *e = &c->slot[h & (SLOTS - 1)];
@@ -99,7 +92,7 @@ int respcache_get(respcache *c, const char *key, uint64_t gen, int64_t now_ms, s
 void respcache_put(respcache *c, const char *key, uint64_t gen, int64_t now_ms, const char *body,
                    size_t len, int64_t aux)
 {
-    uint64_t h = fnv(key);
+    uint64_t h = strmap_hash(key);
     size_t need = strlen(key) + 1 + len;
     if (need > c->max_bytes / 8)
         return;

@@ -1,10 +1,10 @@
-/* strmap.c -- string keys, FNV-1a hashing, linear probing. */
+/* strmap.c -- string keys, FNV-1a hashing (strmap_hash), linear probing. */
 #include "util/strmap.h"
 #include "util/xalloc.h"
 
 #include <string.h>
 
-static uint64_t fnv(const char *s)
+uint64_t strmap_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
@@ -41,7 +41,7 @@ static void grow(strmap *m)
 
 int strmap_add(strmap *m, const char *key, int64_t val, int64_t *old)
 {
-    uint64_t h = fnv(key);
+    uint64_t h = strmap_hash(key);
     if ((m->n + 1) * 2 > m->cap)
         grow(m);
     size_t i = find(m, key, h);
@@ -61,7 +61,7 @@ int strmap_get(const strmap *m, const char *key, int64_t *val)
 {
     if (!m->cap)
         return 0;
-    size_t i = find(m, key, fnv(key));
+    size_t i = find(m, key, strmap_hash(key));
     if (!m->key[i])
         return 0;
     *val = m->val[i];

@@ -19,6 +19,8 @@ typedef struct strmap {
 int strmap_add(strmap *m, const char *key, int64_t val, int64_t *old);
 /* Look key up: 1 and *val if present, else 0. */
 int strmap_get(const strmap *m, const char *key, int64_t *val);
+/* The hash of a key (64-bit FNV-1a), for other tables keyed by strings. */
+uint64_t strmap_hash(const char *s);
 /* Free everything. Accepts an empty map. */
 void strmap_release(strmap *m);
 

@@ -1,6 +1,7 @@
 /* zh.c -- search keys through OpenCC's t2s conversion. */
 #include "util/zh.h"
 #include "util/log.h"
+#include "util/strmap.h"
 #include "util/xalloc.h"
 
 #include <opencc/opencc.h>
@@ -85,14 +86,6 @@ struct zh_cache_entry {
     uint64_t h; /* hash of text */
 };
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
 static void cache_grow(zh_cache *c)
 {
     size_t cap = c->cap ? c->cap * 2 : 4096;
@@ -112,7 +105,7 @@ static void cache_grow(zh_cache *c)
 
 const char *zh_cache_key(zh_cache *c, const char *text)
 {
-    uint64_t h = fnv1a(text);
+    uint64_t h = strmap_hash(text);
     size_t j;
     if (2 * (c->n + 1) > c->cap)
         cache_grow(c);
